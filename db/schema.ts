@@ -1,0 +1,316 @@
+/**
+ * The whole Seatwise domain in one drizzle schema.
+ *
+ * Conventions: ids are text (ULID-like, sortable), times are epoch milliseconds in
+ * integer columns, vendor records are keyed by (connection_id, vendor id) so every
+ * sync write is an idempotent upsert. Nothing here holds a secret in plain text:
+ * columns named `sealed_*` carry jose JWE compact strings.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+
+/** One tenant. Local mode has exactly one (id `local`). */
+export const organizations = sqliteTable('organizations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Days without activity after which a seat counts as inactive (Torii/Zylo-style threshold). */
+  inactiveAfterDays: integer('inactive_after_days').notNull().default(30),
+  createdAt: integer('created_at').notNull().default(now),
+});
+
+export const CONNECTION_STATES = [
+  'disconnected',
+  'connected',
+  'syncing',
+  'sync_error',
+  'needs_reauth',
+  'paused',
+] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+export const AUTH_METHODS = ['client_credentials', 'oauth', 'password', 'access_token'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** A vendor account linked to an organization; one row per (org, vendor), kept across reconnects. */
+export const connections = sqliteTable(
+  'connections',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    vendor: text('vendor').notNull(),
+    state: text('state', { enum: CONNECTION_STATES }).notNull().default('disconnected'),
+    authMethod: text('auth_method', { enum: AUTH_METHODS }),
+    /** JWE of the credentials (App Secret, password, refresh token...). Null when disconnected. */
+    sealedCredentials: text('sealed_credentials'),
+    /** Non-secret settings shown again on Reconnect (e.g. the App Key, a username), JSON. */
+    publicConfig: text('public_config').notNull().default('{}'),
+    enterpriseId: text('enterprise_id'),
+    enterpriseName: text('enterprise_name'),
+    lastError: text('last_error'),
+    lastErrorAt: integer('last_error_at'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    nextSyncAt: integer('next_sync_at'),
+    lastSyncStartedAt: integer('last_sync_started_at'),
+    lastSyncedAt: integer('last_synced_at'),
+    /** Newest moment the synced data is known to be complete up to. */
+    dataAsOf: integer('data_as_of'),
+    connectedAt: integer('connected_at'),
+    /** Bumped on every change so concurrent writers can detect lost updates. */
+    version: integer('version').notNull().default(0),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('connections_org_vendor').on(t.orgId, t.vendor),
+    index('connections_due').on(t.state, t.nextSyncAt),
+  ],
+);
+
+/** Cached access tokens, sealed, with their expiry; separate from credentials so minting never rewrites them. */
+export const connectionTokens = sqliteTable('connection_tokens', {
+  connectionId: text('connection_id')
+    .primaryKey()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  sealedToken: text('sealed_token').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  updatedAt: integer('updated_at').notNull().default(now),
+});
+
+/** Expiring mutual-exclusion rows: `sync:<connectionId>`, `token:<connectionId>`. */
+export const leases = sqliteTable('leases', {
+  key: text('key').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Single-use OAuth `state` values (also signed); a row is consumed on callback. */
+export const oauthStates = sqliteTable('oauth_states', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  connectionId: text('connection_id'),
+  redirectUri: text('redirect_uri').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+  createdAt: integer('created_at').notNull().default(now),
+});
+
+export const SYNC_RUN_STATUSES = ['running', 'succeeded', 'failed', 'partial'] as const;
+
+/** One sync of one connection, possibly spanning many slices. */
+export const syncRuns = sqliteTable(
+  'sync_runs',
+  {
+    id: text('id').primaryKey(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    trigger: text('trigger', { enum: ['cron', 'manual', 'queue', 'cli', 'first'] }).notNull(),
+    status: text('status', { enum: SYNC_RUN_STATUSES }).notNull().default('running'),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    slices: integer('slices').notNull().default(0),
+    requests: integer('requests').notNull().default(0),
+    /** JSON: per stream {fetched, upserted, skipped}. */
+    stats: text('stats').notNull().default('{}'),
+    error: text('error'),
+  },
+  (t) => [index('sync_runs_connection_started').on(t.connectionId, t.startedAt)],
+);
+
+/** Resumable position per (connection, stream), written in the same batch as the rows it covers. */
+export const syncCheckpoints = sqliteTable(
+  'sync_checkpoints',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    runId: text('run_id'),
+    /** JSON cursor owned by the stream (page, window, offset...). */
+    cursor: text('cursor').notNull(),
+    /** High-water mark for incremental streams (epoch ms). */
+    highWater: integer('high_water'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.stream] })],
+);
+
+/** Licensed BlueJeans users; never deleted, marked removed when a full listing no longer has them. */
+export const bjUsers = sqliteTable(
+  'bj_users',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    username: text('username').notNull(),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    email: text('email'),
+    isEnterpriseAdmin: integer('is_enterprise_admin', { mode: 'boolean' }).notNull().default(false),
+    enterpriseJoinDate: integer('enterprise_join_date'),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    lastListedAt: integer('last_listed_at').notNull(),
+    removedAt: integer('removed_at'),
+    /** Denormalized from meetings/history so the usage table can sort without a join. */
+    lastActiveAt: integer('last_active_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.userId] }),
+    index('bj_users_email').on(t.connectionId, t.email),
+    index('bj_users_last_active').on(t.connectionId, t.lastActiveAt),
+    index('bj_users_username').on(t.connectionId, t.username),
+  ],
+);
+
+/** Command Center meetings with their feature flags; upsert by meeting UUID. */
+export const bjMeetings = sqliteTable(
+  'bj_meetings',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    meetingUuid: text('meeting_uuid').notNull(),
+    meetingId: text('meeting_id'),
+    hostUserName: text('host_user_name'),
+    hostEmail: text('host_email'),
+    title: text('title'),
+    startTime: integer('start_time').notNull(),
+    endTime: integer('end_time'),
+    totalCallSeconds: integer('total_call_seconds').notNull().default(0),
+    endpointsCount: integer('endpoints_count').notNull().default(0),
+    concurrentEndpoints: integer('concurrent_endpoints').notNull().default(0),
+    inviteeCount: integer('invitee_count').notNull().default(0),
+    recording: integer('recording', { mode: 'boolean' }).notNull().default(false),
+    liveRecording: integer('live_recording', { mode: 'boolean' }).notNull().default(false),
+    contentShare: integer('content_share', { mode: 'boolean' }).notNull().default(false),
+    videoShare: integer('video_share', { mode: 'boolean' }).notNull().default(false),
+    largeMeeting: integer('large_meeting', { mode: 'boolean' }).notNull().default(false),
+    personal: integer('personal', { mode: 'boolean' }).notNull().default(false),
+    moderatorLess: integer('moderator_less', { mode: 'boolean' }).notNull().default(false),
+    pstn: integer('pstn', { mode: 'boolean' }).notNull().default(false),
+    scheduledFrom: text('scheduled_from'),
+    syncedAt: integer('synced_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.meetingUuid] }),
+    index('bj_meetings_host_start').on(t.connectionId, t.hostEmail, t.startTime),
+    index('bj_meetings_start').on(t.connectionId, t.startTime),
+  ],
+);
+
+/** Meeting history: minutes and PSTN per meeting. */
+export const bjMeetingHistory = sqliteTable(
+  'bj_meeting_history',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    meetingGuid: text('meeting_guid').notNull(),
+    meetingUuid: text('meeting_uuid'),
+    leaderUserId: text('leader_user_id'),
+    leaderEmail: text('leader_email'),
+    startTime: integer('start_time').notNull(),
+    durationMinutes: integer('duration_minutes').notNull().default(0),
+    maxParticipants: integer('max_participants').notNull().default(0),
+    totalParticipantMinutes: integer('total_participant_minutes').notNull().default(0),
+    dialoutMinutes: integer('dialout_minutes').notNull().default(0),
+    tollFreeMinutes: integer('toll_free_minutes').notNull().default(0),
+    didMinutes: integer('did_minutes').notNull().default(0),
+    pstnOnly: integer('pstn_only', { mode: 'boolean' }).notNull().default(false),
+    syncedAt: integer('synced_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.meetingGuid] }),
+    index('bj_history_leader_start').on(t.connectionId, t.leaderEmail, t.startTime),
+  ],
+);
+
+/** Who attended what, for participant-level activity (a licensed user who only joins still uses a seat). */
+export const bjParticipants = sqliteTable(
+  'bj_participants',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    meetingGuid: text('meeting_guid').notNull(),
+    /** userId when known, else email, else a positional key; stable across re-syncs. */
+    participantKey: text('participant_key').notNull(),
+    userId: text('user_id'),
+    email: text('email'),
+    minutes: integer('minutes').notNull().default(0),
+    deviceType: text('device_type'),
+    joinTime: integer('join_time'),
+    disconnectTime: integer('disconnect_time'),
+    isModerator: integer('is_moderator', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.meetingGuid, t.participantKey] }),
+    index('bj_participants_email_join').on(t.connectionId, t.email, t.joinTime),
+    index('bj_participants_user_join').on(t.connectionId, t.userId, t.joinTime),
+  ],
+);
+
+/** Daily enterprise analytics (v2): active users and meeting usage per day. */
+export const bjDailyUsage = sqliteTable(
+  'bj_daily_usage',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    /** YYYY-MM-DD in the enterprise's reporting timezone. */
+    day: text('day').notNull(),
+    activeUsers: integer('active_users'),
+    numMeetings: integer('num_meetings'),
+    numEndpoints: integer('num_endpoints'),
+    endpointMinutes: integer('endpoint_minutes'),
+    syncedAt: integer('synced_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.day] })],
+);
+
+/** Who did what, when. `detail` is JSON and never holds a secret. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: text('org_id').notNull(),
+    connectionId: text('connection_id'),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    detail: text('detail').notNull().default('{}'),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    index('audit_org_at').on(t.orgId, t.at),
+    index('audit_connection_at').on(t.connectionId, t.at),
+  ],
+);
+
+/** Invite-your-admin links: only a hash of the token is stored. */
+export const invites = sqliteTable(
+  'invites',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('invites_token_hash').on(t.tokenHash), index('invites_org').on(t.orgId, t.createdAt)],
+);
+
+/** Last firing per cron expression, so /health can show that crons really run. */
+export const cronHeartbeats = sqliteTable('cron_heartbeats', {
+  cron: text('cron').primaryKey(),
+  lastRunAt: integer('last_run_at').notNull(),
+  runs: integer('runs').notNull().default(0),
+});

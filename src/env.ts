@@ -1,0 +1,97 @@
+/**
+ * Configuration: one zod schema, parsed once at start-up. A bad value stops the
+ * process with one message naming every offending variable and what it expects.
+ * Workers reads the same names from bindings and secrets.
+ */
+import { z } from 'zod';
+import { parseKeyRing } from './lib/seal';
+
+const DATABASE_URL_PATTERN = /^(file:|libsql:|https?:|wss?:|:memory:$)/;
+
+function optionalText() {
+  return z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().optional(),
+  );
+}
+
+function baseUrl(fallback: string) {
+  return z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.bluejeans.com' })
+    .default(fallback)
+    .transform((u) => u.replace(/\/+$/, ''));
+}
+
+const originList = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const origins = s
+      .split(/[\s,]+/)
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const o of origins) {
+      if (!/^https?:\/\/[^/\s]+$/.test(o)) {
+        ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like https://portal.example.com` });
+      }
+    }
+    return origins;
+  });
+
+export const EnvSchema = z.object({
+  PORT: z.coerce
+    .number({ error: 'expected a port number' })
+    .int()
+    .min(1, 'expected a port between 1 and 65535')
+    .max(65535, 'expected a port between 1 and 65535')
+    .default(8787),
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/seatwise.db')
+    .refine((u) => DATABASE_URL_PATTERN.test(u), 'expected file:, libsql:, http(s): or :memory:'),
+  DATABASE_AUTH_TOKEN: optionalText(),
+  BLUEJEANS_API_BASE: baseUrl('https://api.bluejeans.com'),
+  BLUEJEANS_AUTH_BASE: baseUrl('https://bluejeans.com'),
+  BLUEJEANS_RATE_LIMIT: z.coerce
+    .number({ error: 'expected requests per second' })
+    .positive('expected a positive number of requests per second')
+    .max(100)
+    .default(2),
+  SEAL_KEYS: optionalText().superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseKeyRing(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+  EMBED_SECRET: optionalText().refine(
+    (v) => v === undefined || v.length >= 32,
+    'expected at least 32 characters (use `openssl rand -base64 48`)',
+  ),
+  EMBED_ALLOWED_ORIGINS: originList,
+  AUTH_MODE: z.enum(['local', 'access'], { error: 'expected "local" or "access"' }).default('local'),
+  /** Public origin of this deployment (OAuth redirect URIs, invite links); defaults to the request's origin. */
+  PUBLIC_URL: optionalText().refine((v) => v === undefined || /^https?:\/\/[^/\s]+\/?$/.test(v), {
+    message: 'expected an origin like https://seatwise.example.com',
+  }),
+});
+
+export type Config = z.output<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads configuration from `process.env` or Worker bindings; throws ConfigError listing every bad variable. */
+export function parseEnv(raw: Record<string, unknown>): Config {
+  const strings: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = raw[key];
+    if (typeof value === 'string' || typeof value === 'number') strings[key] = value;
+  }
+  const result = EnvSchema.safeParse(strings);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${String(issue.path[0] ?? '?')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+}

@@ -1,0 +1,41 @@
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import { HTMX_URL, STYLESHEET_URL } from '../lib/assets';
+
+export interface LayoutProps {
+  title: string;
+  children: Child;
+  /** Embedded pages (inside a host portal's iframe) drop the app chrome. */
+  embed?: boolean;
+}
+
+/** The HTML shell of every full page. */
+export function Layout({ title, children, embed = false }: LayoutProps) {
+  return (
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${title} · Seatwise`}</title>
+          <link rel="stylesheet" href={STYLESHEET_URL} />
+          <script src={HTMX_URL} defer />
+        </head>
+        <body class={embed ? 'embed' : undefined}>
+          {embed ? null : (
+            <header class="top">
+              <a class="brand" href="/">
+                Seatwise
+              </a>
+              <nav aria-label="Main">
+                <a href="/">Connections</a>
+              </nav>
+            </header>
+          )}
+          <main id="main">{children}</main>
+        </body>
+      </html>
+    </>
+  );
+}

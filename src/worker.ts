@@ -1,0 +1,96 @@
+/**
+ * Workers entry: thin. Builds Deps once per isolate from bindings (database over
+ * libSQL's HTTP protocol, i.e. Turso), then hands fetch/scheduled/queue to the app
+ * and the sync module.
+ */
+import { createClient } from '@libsql/client/web';
+import { createApp } from './app';
+import { buildDeps, type Deps, type SyncMessage } from './deps';
+import { ConfigError, parseEnv } from './env';
+import { parseKeyRing } from './lib/seal';
+import { consumeSyncMessages } from './sync/queue';
+import { runScheduled } from './sync/scheduler';
+
+export interface Env {
+  DATABASE_URL?: string;
+  DATABASE_AUTH_TOKEN?: string;
+  BLUEJEANS_API_BASE?: string;
+  BLUEJEANS_AUTH_BASE?: string;
+  BLUEJEANS_RATE_LIMIT?: string;
+  SEAL_KEYS?: string;
+  EMBED_SECRET?: string;
+  EMBED_ALLOWED_ORIGINS?: string;
+  AUTH_MODE?: string;
+  PUBLIC_URL?: string;
+  ASSETS?: Fetcher;
+  SYNC_QUEUE?: Queue<SyncMessage>;
+}
+
+interface Built {
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
+}
+
+// Bindings are fixed for an isolate's life, so Deps are built once per env object.
+const cache = new WeakMap<Env, Built>();
+
+function build(env: Env): Built {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const config = parseEnv(env as unknown as Record<string, unknown>);
+  if (!env.SEAL_KEYS)
+    throw new ConfigError(
+      'Invalid configuration:\n  SEAL_KEYS: required on Workers (wrangler secret put SEAL_KEYS)',
+    );
+  if (config.DATABASE_URL.startsWith('file:') || config.DATABASE_URL === ':memory:') {
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_URL: Workers cannot open a file; use your Turso libsql:// or https:// URL',
+    );
+  }
+  const client = createClient({
+    url: config.DATABASE_URL,
+    ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
+  });
+  const queue = env.SYNC_QUEUE;
+  const deps = buildDeps({
+    config,
+    client,
+    keyRing: parseKeyRing(env.SEAL_KEYS),
+    ...(queue ? { queue: { send: (m: SyncMessage) => queue.send(m) } } : {}),
+  });
+  const built = { deps, app: createApp(deps) };
+  cache.set(env, built);
+  return built;
+}
+
+function misconfigured(err: unknown): Response {
+  // The message names variables and expectations only, never values.
+  const text = err instanceof ConfigError ? err.message : 'Seatwise could not start.';
+  console.error(text);
+  return new Response(`Seatwise is misconfigured.\n${text}\n`, {
+    status: 500,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  });
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    let built: Built;
+    try {
+      built = build(env);
+    } catch (err) {
+      return misconfigured(err);
+    }
+    return built.app.fetch(request, env, ctx);
+  },
+
+  async scheduled(controller, env, ctx) {
+    const { deps } = build(env);
+    ctx.waitUntil(runScheduled(deps, controller.cron, controller.scheduledTime));
+  },
+
+  async queue(batch, env) {
+    const { deps } = build(env);
+    await consumeSyncMessages(deps, batch.messages);
+  },
+} satisfies ExportedHandler<Env, SyncMessage>;
