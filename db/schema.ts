@@ -285,10 +285,7 @@ export const auditLog = sqliteTable(
     detail: text('detail').notNull().default('{}'),
     at: integer('at').notNull(),
   },
-  (t) => [
-    index('audit_org_at').on(t.orgId, t.at),
-    index('audit_connection_at').on(t.connectionId, t.at),
-  ],
+  (t) => [index('audit_org_at').on(t.orgId, t.at), index('audit_connection_at').on(t.connectionId, t.at)],
 );
 
 /** Invite-your-admin links: only a hash of the token is stored. */

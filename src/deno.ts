@@ -1,0 +1,70 @@
+/**
+ * Deno entry: Deno.serve + Deno.cron, same app and schedules as the others.
+ * Run with `deno task start` (deno.json); the database is the embedded file by
+ * default or remote libSQL when DATABASE_URL says so.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { serveStatic } from 'hono/deno';
+import { createApp } from './app';
+import { buildDeps } from './deps';
+import { ConfigError, parseEnv } from './env';
+import { loadOrCreateLocalKeyRing } from './lib/local-keyring';
+import { DatabaseOpenError, openDatabase } from './lib/open-database';
+import { parseWranglerCrons } from './lib/wrangler-crons';
+import { runScheduled } from './sync/scheduler';
+
+declare const Deno: {
+  env: { toObject(): Record<string, string> };
+  exit(code: number): never;
+  serve(
+    options: {
+      hostname: string;
+      port: number;
+      onListen?: (addr: { hostname: string; port: number }) => void;
+    },
+    handler: (req: Request) => Response | Promise<Response>,
+  ): unknown;
+  cron(name: string, schedule: string, handler: () => Promise<void>): Promise<void>;
+};
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+async function main() {
+  const config = parseEnv(Deno.env.toObject());
+  const client = await openDatabase(config);
+  const keys = loadOrCreateLocalKeyRing(`${ROOT}data/seal-keys`, config.SEAL_KEYS);
+  const deps = buildDeps({ config, client, keyRing: keys.ring });
+
+  const server = new Hono();
+  server.use('/assets/*', async (c, next) => {
+    await next();
+    if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+  });
+  server.use('/assets/*', serveStatic({ root: `${ROOT}public` }));
+  server.route('/', createApp(deps));
+
+  parseWranglerCrons(readFileSync(`${ROOT}wrangler.toml`, 'utf8')).forEach((expr, i) => {
+    // Deno cron names allow only letters, digits, spaces, hyphens and underscores.
+    void Deno.cron(`seatwise cron ${i + 1}`, expr, () => runScheduled(deps, expr, Date.now()));
+  });
+
+  Deno.serve(
+    {
+      hostname: '127.0.0.1',
+      port: config.PORT,
+      onListen: ({ port }) =>
+        console.log(`Seatwise ${deps.version} (Deno) listening on http://127.0.0.1:${port}`),
+    },
+    server.fetch,
+  );
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
+    console.error(err.message);
+    Deno.exit(1);
+  }
+  throw err;
+});
