@@ -5,9 +5,9 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { ensureOrganization, LOCAL_ORG_ID } from './connections/store';
 import type { AppEnv, Deps } from './deps';
 import { sameOriginOnly } from './lib/csrf';
+import { tenancy } from './lib/tenancy';
 import { dashboardRoutes } from './routes/dashboard';
 import { errorHandler, notFound } from './routes/errors';
 import { healthRoutes } from './routes/health';
@@ -17,7 +17,6 @@ export type App = Hono<AppEnv>;
 /** Builds the whole app around its dependencies; nothing here touches globals. */
 export function createApp(deps: Deps): App {
   const app = new Hono<AppEnv>();
-  let orgReady: Promise<void> | undefined;
 
   app.use(requestId());
   app.use(
@@ -27,7 +26,8 @@ export function createApp(deps: Deps): App {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
+        // "Sign in with BlueJeans" posts here, then redirects to BlueJeans' consent page.
+        formAction: ["'self'", new URL(deps.config.BLUEJEANS_AUTH_BASE).origin],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
         objectSrc: ["'none'"],
@@ -43,17 +43,7 @@ export function createApp(deps: Deps): App {
   // Health answers even when the database is down, so it comes before tenancy.
   app.route('/', healthRoutes);
 
-  app.use(async (c, next) => {
-    // Local mode: one organization, and the visitor is its admin.
-    orgReady ??= ensureOrganization(deps.db, LOCAL_ORG_ID).catch((err) => {
-      orgReady = undefined;
-      throw err;
-    });
-    await orgReady;
-    c.set('orgId', LOCAL_ORG_ID);
-    c.set('actor', 'local-admin');
-    await next();
-  });
+  app.use(tenancy(deps));
   app.use(sameOriginOnly(deps.config.PUBLIC_URL));
 
   app.route('/', dashboardRoutes);

@@ -71,6 +71,12 @@ export const EnvSchema = z.object({
   ),
   EMBED_ALLOWED_ORIGINS: originList,
   AUTH_MODE: z.enum(['local', 'access'], { error: 'expected "local" or "access"' }).default('local'),
+  /** Cloudflare Access team domain, e.g. `acme.cloudflareaccess.com` (AUTH_MODE=access). */
+  ACCESS_TEAM_DOMAIN: optionalText().refine((v) => v === undefined || /^[a-z0-9.-]+$/i.test(v), {
+    message: 'expected a host name like acme.cloudflareaccess.com',
+  }),
+  /** The Access application's audience tag (AUTH_MODE=access). */
+  ACCESS_AUD: optionalText(),
   /** Public origin of this deployment (OAuth redirect URIs, invite links); defaults to the request's origin. */
   PUBLIC_URL: optionalText().refine((v) => v === undefined || /^https?:\/\/[^/\s]+\/?$/.test(v), {
     message: 'expected an origin like https://seatwise.example.com',
@@ -78,6 +84,16 @@ export const EnvSchema = z.object({
 });
 
 export type Config = z.output<typeof EnvSchema>;
+
+// Access mode cannot verify anyone without knowing whose tokens to trust.
+const ConfigSchema = EnvSchema.superRefine((c, ctx) => {
+  if (c.AUTH_MODE !== 'access') return;
+  if (!c.ACCESS_TEAM_DOMAIN) {
+    ctx.addIssue({ code: 'custom', path: ['ACCESS_TEAM_DOMAIN'], message: 'required when AUTH_MODE=access' });
+  }
+  if (!c.ACCESS_AUD)
+    ctx.addIssue({ code: 'custom', path: ['ACCESS_AUD'], message: 'required when AUTH_MODE=access' });
+});
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -90,7 +106,7 @@ export function parseEnv(raw: Record<string, unknown>): Config {
     const value = raw[key];
     if (typeof value === 'string' || typeof value === 'number') strings[key] = value;
   }
-  const result = EnvSchema.safeParse(strings);
+  const result = ConfigSchema.safeParse(strings);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${String(issue.path[0] ?? '?')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
