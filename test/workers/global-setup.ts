@@ -1,0 +1,41 @@
+/**
+ * Node-side setup of the workers project: a migrated libSQL file behind the Hrana test server, whose URL
+ * the Worker receives as its DATABASE_URL binding (see vitest.config.ts). workerd reaches it on
+ * 127.0.0.1, exactly as a deployed Worker reaches Turso over HTTP.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import type { TestProject } from 'vitest/node';
+import { startHranaServer } from '../support/hrana-server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Base URL of the Hrana server, e.g. http://127.0.0.1:41234. */
+    hranaUrl: string;
+  }
+}
+
+const migrationsFolder = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+
+/** Starts the database server before workerd boots; the returned teardown stops it and deletes the file. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dir = mkdtempSync(join(tmpdir(), 'seatwise-workers-'));
+  const dbUrl = `file:${join(dir, 'seatwise.db')}`;
+  const client = createClient({ url: dbUrl });
+  try {
+    await migrate(drizzle(client), { migrationsFolder });
+  } finally {
+    client.close();
+  }
+  const server = await startHranaServer({ dbUrl });
+  project.provide('hranaUrl', server.url);
+  return async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
