@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Hono } from 'hono';
 import { serveStatic } from 'hono/deno';
 import { createApp } from './app';
 import { buildDeps } from './deps';
 import { ConfigError, parseEnv } from './env';
 import { loadOrCreateLocalKeyRing } from './lib/local-keyring';
 import { DatabaseOpenError, openDatabase } from './lib/open-database';
+import { withStaticAssets } from './lib/serve-assets';
 import { parseWranglerCrons } from './lib/wrangler-crons';
 import { runScheduled } from './sync/scheduler';
 
@@ -37,13 +37,7 @@ async function main() {
   const keys = loadOrCreateLocalKeyRing(`${ROOT}data/seal-keys`, config.SEAL_KEYS);
   const deps = buildDeps({ config, client, keyRing: keys.ring });
 
-  const server = new Hono();
-  server.use('/assets/*', async (c, next) => {
-    await next();
-    if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable');
-  });
-  server.use('/assets/*', serveStatic({ root: `${ROOT}public` }));
-  server.route('/', createApp(deps));
+  const server = withStaticAssets(createApp(deps), serveStatic({ root: `${ROOT}public` }));
 
   parseWranglerCrons(readFileSync(`${ROOT}wrangler.toml`, 'utf8')).forEach((expr, i) => {
     // Deno cron names allow only letters, digits, spaces, hyphens and underscores.

@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Cron } from 'croner';
-import { Hono } from 'hono';
 import { createApp } from './app';
 import type { FetchLike } from './connectors/types';
 import { buildDeps, type Deps } from './deps';
 import { ConfigError, parseEnv } from './env';
 import { loadOrCreateLocalKeyRing } from './lib/local-keyring';
 import { DatabaseOpenError, openDatabase } from './lib/open-database';
+import { withStaticAssets } from './lib/serve-assets';
 import { parseWranglerCrons } from './lib/wrangler-crons';
 import { runScheduled } from './sync/scheduler';
 
@@ -46,13 +46,7 @@ export async function startNodeServer(options: StartOptions = {}): Promise<NodeS
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 
-  const server = new Hono();
-  server.use('/assets/*', async (c, next) => {
-    await next();
-    if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable');
-  });
-  server.use('/assets/*', serveStatic({ root: `${ROOT}public` }));
-  server.route('/', createApp(deps));
+  const server = withStaticAssets(createApp(deps), serveStatic({ root: `${ROOT}public` }));
 
   const crons =
     options.crons === false

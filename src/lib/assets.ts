@@ -4,3 +4,6 @@ import { VERSION } from '../version';
 export const HTMX_URL = '/assets/htmx-4.0.1.min.js';
 /** The stylesheet changes with the app, so its URL carries the app version. */
 export const STYLESHEET_URL = `/assets/app.css?v=${VERSION}`;
+
+/** Drawn once, never changes: the file name is its version. */
+export const FAVICON_URL = '/assets/favicon.svg';

@@ -1,6 +1,6 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { HTMX_URL, STYLESHEET_URL } from '../lib/assets';
+import { FAVICON_URL, HTMX_URL, STYLESHEET_URL } from '../lib/assets';
 
 export interface LayoutProps {
   title: string;
@@ -19,6 +19,7 @@ export function Layout({ title, children, embed = false }: LayoutProps) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${title} · Seatwise`}</title>
+          <link rel="icon" href={FAVICON_URL} type="image/svg+xml" />
           <link rel="stylesheet" href={STYLESHEET_URL} />
           <script src={HTMX_URL} defer />
         </head>

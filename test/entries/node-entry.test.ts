@@ -34,6 +34,9 @@ describe('Node entry', () => {
     const htmx = await fetch(`http://127.0.0.1:${port}/assets/htmx-4.0.1.min.js`);
     expect(htmx.status).toBe(200);
     expect(htmx.headers.get('cache-control')).toContain('immutable');
+    const missing = await fetch(`http://127.0.0.1:${port}/no/such/page`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('Page not found');
     expect(proc.output()).toContain(`listening on http://127.0.0.1:${port}`);
   });
 
