@@ -67,7 +67,9 @@ export type ConnectorErrorCode =
   /** OAuth `state` was already used once (a replayed callback). */
   | 'state_replayed'
   /** The OAuth authorization code was refused (used twice, or older than its 30 seconds). */
-  | 'code_invalid';
+  | 'code_invalid'
+  /** Another worker is minting this connection's token and did not finish in time. */
+  | 'token_busy';
 
 export class ConnectorError extends Error {
   override readonly name = 'ConnectorError';

@@ -125,7 +125,6 @@ export const MeetingIndigo = z
     userName: optString,
     email: optString,
     title: optString,
-    phoneNumber: optString,
     scheduledFrom: optString,
     inviteeCount: optNumber,
     personal: optBool,
