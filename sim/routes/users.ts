@@ -1,7 +1,12 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { SimContext, SimEnv } from '../context';
-import { ENTERPRISE_USER_FIELDS, toEnterpriseProfile, toEnterpriseUser } from '../data/records';
+import {
+  ENTERPRISE_USER_FIELDS,
+  toEnterpriseProfile,
+  toEnterpriseUser,
+  toUserAccount,
+} from '../data/records';
 import { SORT_FIELDS, type SortField } from '../data/user-listing';
 import type { SimUser } from '../data/users';
 import { fail } from '../http';
@@ -30,27 +35,36 @@ const searchQuery = z.object({
 export function userRoutes(ctx: SimContext): Hono<SimEnv> {
   const app = new Hono<SimEnv>();
 
+  /** A user's own record, or any record for an admin or app token; the same rule for both user reads. */
+  const readableUser = (operationId: string, render: (u: SimUser) => Record<string, unknown>) =>
+    [
+      operation(ctx, operationId, 'data'),
+      requireToken(ctx),
+      (c: Context<SimEnv>) => {
+        const userId = intParam(c.req.param('userId') ?? '');
+        if (userId === undefined) return fail(c, 400, 'user_id must be an integer');
+        const index = ctx.model.users.indexOfId(userId);
+        const auth = c.get('auth');
+        const self = auth.userIndex !== undefined && auth.userIndex === index;
+        const callerIsAdmin =
+          auth.kind === 'app' ||
+          (auth.userIndex !== undefined && ctx.model.users.user(auth.userIndex).isEnterpriseAdmin);
+        if (!self && !callerIsAdmin)
+          return fail(c, 403, 'Access denied: a user token may only read its own profile');
+        if (index === undefined || ctx.model.users.isRemoved(index, ctx.now()))
+          return fail(c, 404, 'User not found');
+        return c.json(render(ctx.model.users.user(index)));
+      },
+    ] as const;
+
   // operationId: getEnterpriseProfile
   app.get(
     '/v1/user/:userId/enterprise_profile',
-    operation(ctx, 'getEnterpriseProfile', 'data'),
-    requireToken(ctx),
-    (c) => {
-      const userId = intParam(c.req.param('userId'));
-      if (userId === undefined) return fail(c, 400, 'user_id must be an integer');
-      const index = ctx.model.users.indexOfId(userId);
-      const auth = c.get('auth');
-      const self = auth.userIndex !== undefined && auth.userIndex === index;
-      const callerIsAdmin =
-        auth.kind === 'app' ||
-        (auth.userIndex !== undefined && ctx.model.users.user(auth.userIndex).isEnterpriseAdmin);
-      if (!self && !callerIsAdmin)
-        return fail(c, 403, 'Access denied: a user token may only read its own profile');
-      if (index === undefined || ctx.model.users.isRemoved(index, ctx.now()))
-        return fail(c, 404, 'User not found');
-      return c.json(toEnterpriseProfile(ctx.model.users.user(index), ctx.model.identity.id));
-    },
+    ...readableUser('getEnterpriseProfile', (u) => toEnterpriseProfile(u, ctx.model.identity.id)),
   );
+
+  // operationId: getUser
+  app.get('/v1/user/:userId', ...readableUser('getUser', toUserAccount));
 
   // operationId: searchUsers
   app.get(

@@ -128,6 +128,16 @@ describe.each([1, 2, 3, 7, 42, 1234])(
       expect(
         (await call(sim, 'getEnterpriseProfile', `/v1/user/${someone.id}/enterprise_profile`, token)).status,
       ).toBe(200);
+      // getUser: the same user's account details.
+      const account = await call<{ id: number; emailId: string }>(
+        sim,
+        'getUser',
+        `/v1/user/${someone.id}`,
+        token,
+      );
+      expect(account.status).toBe(200);
+      expect(account.body).toMatchObject({ id: someone.id, emailId: someone.email });
+      expect((await call(sim, 'getUser', '/v1/user/999999999', token)).status).toBe(404);
 
       // getMeetingsPastByEnterprise: whole window and a filtered window.
       const windows = [
