@@ -47,7 +47,7 @@ Connect with any of:
   Your BlueJeans login:     ${credentials.adminUser.username} / ${credentials.adminUser.password}
   Not an admin (to see the error): ${credentials.plainUser.username} / ${credentials.plainUser.password}
 
-Simulator controls (faults, revoking the app mid-run): ${sim.url}/__sim/
+Simulator controls (faults, revoking the app mid-run): ${sim.url}/__sim/info (see sim/README.md)
 Press Ctrl+C to stop both.
 `);
 
