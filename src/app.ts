@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './deps';
 import { sameOriginOnly } from './lib/csrf';
 import { tenancy } from './lib/tenancy';
+import { connectionRoutes } from './routes/connections';
 import { dashboardRoutes } from './routes/dashboard';
 import { errorHandler, notFound } from './routes/errors';
 import { healthRoutes } from './routes/health';
@@ -47,6 +48,7 @@ export function createApp(deps: Deps): App {
   app.use(sameOriginOnly(deps.config.PUBLIC_URL));
 
   app.route('/', dashboardRoutes);
+  app.route('/', connectionRoutes);
 
   app.notFound(notFound);
   app.onError(errorHandler(deps.logger));

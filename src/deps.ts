@@ -4,6 +4,8 @@
  */
 import type { Client } from '@libsql/client';
 import { createDb, type Db } from '../db/client';
+import { storeRotatedCredentials } from './connections/credentials';
+import { type BlueJeansConnector, createBlueJeansConnector } from './connectors/bluejeans';
 import type { FetchLike } from './connectors/types';
 import type { Config } from './env';
 import { type Clock, systemClock } from './lib/clock';
@@ -29,6 +31,8 @@ export interface Deps {
   sealer: Sealer;
   logger: Logger;
   version: string;
+  /** The BlueJeans connector (one per process/isolate: it keeps each connection's rate limiter). */
+  bluejeans: BlueJeansConnector;
   /** Absent where work runs in process. */
   queue?: SyncQueue;
 }
@@ -45,14 +49,36 @@ export interface BuildDepsInput {
 
 /** Assembles Deps from a libSQL client and a key ring chosen by the entry. */
 export function buildDeps(input: BuildDepsInput): Deps {
+  const db = createDb(input.client);
+  const clock = input.clock ?? systemClock;
+  const fetchLike: FetchLike = input.fetch ?? ((i, init) => fetch(i, init));
+  const sealer = createSealer(input.keyRing);
   return {
     config: input.config,
-    db: createDb(input.client),
-    clock: input.clock ?? systemClock,
-    fetch: input.fetch ?? ((i, init) => fetch(i, init)),
-    sealer: createSealer(input.keyRing),
+    db,
+    clock,
+    fetch: fetchLike,
+    sealer,
     logger: input.logger ?? createLogger(),
     version: VERSION,
+    bluejeans: createBlueJeansConnector({
+      fetch: fetchLike,
+      clock,
+      db,
+      sealer,
+      apiBase: input.config.BLUEJEANS_API_BASE,
+      authBase: input.config.BLUEJEANS_AUTH_BASE,
+      requestsPerSecond: input.config.BLUEJEANS_RATE_LIMIT,
+      // A rotated refresh token must reach the stored credentials, or the next sync would use a dead one.
+      onCredentialsRotated: async (connection, credentials) => {
+        await storeRotatedCredentials(
+          db,
+          sealer,
+          { orgId: connection.orgId, connectionId: connection.id },
+          credentials,
+        );
+      },
+    }),
     ...(input.queue ? { queue: input.queue } : {}),
   };
 }

@@ -40,3 +40,16 @@ export async function findConnection(
     .where(and(eq(connections.orgId, orgId), eq(connections.vendor, vendor)))
     .get();
 }
+
+/** A connection by id, only within its organization (ids from forms are never trusted across tenants). */
+export async function getConnectionById(
+  db: Db,
+  orgId: string,
+  id: string,
+): Promise<ConnectionRow | undefined> {
+  return db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.orgId, orgId), eq(connections.id, id)))
+    .get();
+}

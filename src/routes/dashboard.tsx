@@ -1,29 +1,27 @@
 import { Hono } from 'hono';
-import { getOrCreateConnection } from '../connections/store';
+import { buildCardModel } from '../connections/card-model';
 import type { AppEnv } from '../deps';
 import { ConnectionCard } from '../views/connection-card';
 import { Layout } from '../views/layout';
+import { loadConnection } from './connection-support';
+import { isNoticeKey, NOTICES } from './flow-response';
 
-/** GET /: the dashboard with the Connections card. */
+/** GET /: the dashboard with the Connections card (and the notice a finished flow redirected with). */
 export const dashboardRoutes = new Hono<AppEnv>().get('/', async (c) => {
-  const connection = await getOrCreateConnection(c.var.deps.db, c.var.orgId, 'bluejeans');
+  const connection = await loadConnection(c);
+  const key = c.req.query('notice');
   return c.html(
     <Layout title="Connections">
       <h1>Connections</h1>
       <p class="muted">
         Connect your video-conferencing account to see who really uses the licences you pay for.
       </p>
-      <ConnectionCard
-        model={{
-          vendor: 'bluejeans',
-          state: connection.state,
-          enterpriseId: connection.enterpriseId,
-          enterpriseName: connection.enterpriseName,
-          lastSyncedAt: connection.lastSyncedAt,
-          cardUrl: '/connections/bluejeans/card',
-          connectUrl: '/connections/bluejeans/connect',
-        }}
-      />
+      {isNoticeKey(key) ? (
+        <p class="notice" role="status">
+          {NOTICES[key]}
+        </p>
+      ) : null}
+      <ConnectionCard model={buildCardModel(connection, { now: c.var.deps.clock.now() })} />
     </Layout>,
   );
 });

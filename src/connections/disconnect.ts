@@ -1,0 +1,125 @@
+/**
+ * Disconnecting: revoke the token at BlueJeans (best effort: a vendor that is
+ * down or gone must not keep an admin from disconnecting), then erase the sealed
+ * credentials and cached token, and, only if the admin chose so, the synced
+ * data of this connection. Keeping data is the default: the vendor is being
+ * sunset and this history may soon exist nowhere else.
+ */
+import { eq } from 'drizzle-orm';
+import {
+  bjDailyUsage,
+  bjMeetingHistory,
+  bjMeetings,
+  bjParticipants,
+  bjUsers,
+  connectionTokens,
+  syncCheckpoints,
+} from '../../db/schema';
+import type { RevokeResult } from '../connectors/types';
+import { SealError } from '../lib/seal';
+import { ConnectFlowError, type FlowContext } from './connect';
+import { unsealCredentials } from './credentials';
+import { StaleConnectionError, transition } from './state-machine';
+import { type ConnectionRow, getConnectionById } from './store';
+
+export interface DisconnectInput {
+  connection: ConnectionRow;
+  keepData: boolean;
+}
+
+export interface DisconnectResult {
+  connection: ConnectionRow;
+  revoke: RevokeResult;
+}
+
+export const ALREADY_DISCONNECTED = 'BlueJeans is already disconnected. Nothing was changed.';
+
+export async function disconnect(ctx: FlowContext, input: DisconnectInput): Promise<DisconnectResult> {
+  const { connection } = input;
+  if (connection.state === 'disconnected') throw new ConnectFlowError(ALREADY_DISCONNECTED, 409);
+  const revoke = await revokeBestEffort(ctx, connection);
+  const id = connection.id;
+  const now = ctx.clock.now();
+  const eraseData = input.keepData
+    ? []
+    : [
+        ctx.db.delete(bjParticipants).where(eq(bjParticipants.connectionId, id)),
+        ctx.db.delete(bjMeetingHistory).where(eq(bjMeetingHistory.connectionId, id)),
+        ctx.db.delete(bjMeetings).where(eq(bjMeetings.connectionId, id)),
+        ctx.db.delete(bjDailyUsage).where(eq(bjDailyUsage.connectionId, id)),
+        ctx.db.delete(bjUsers).where(eq(bjUsers.connectionId, id)),
+        // Checkpoints describe the deleted rows: left behind, a later sync would skip refetching them.
+        ctx.db.delete(syncCheckpoints).where(eq(syncCheckpoints.connectionId, id)),
+      ];
+  try {
+    const row = await transition(ctx.db, {
+      connection,
+      to: 'disconnected',
+      actor: ctx.actor,
+      action: 'connection.disconnected',
+      detail: {
+        dataKept: input.keepData,
+        revoked: revoke.revoked,
+        revokeError: revoke.error?.code,
+      },
+      set: {
+        authMethod: null,
+        sealedCredentials: null,
+        nextSyncAt: null,
+        lastError: null,
+        lastErrorAt: null,
+        consecutiveFailures: 0,
+        ...(input.keepData
+          ? {}
+          : {
+              enterpriseId: null,
+              enterpriseName: null,
+              lastSyncedAt: null,
+              lastSyncStartedAt: null,
+              dataAsOf: null,
+            }),
+      },
+      also: [ctx.db.delete(connectionTokens).where(eq(connectionTokens.connectionId, id)), ...eraseData],
+      now,
+    });
+    ctx.logger.info('connection disconnected', { connectionId: id, dataKept: input.keepData });
+    return { connection: row, revoke };
+  } catch (err) {
+    if (err instanceof StaleConnectionError) {
+      const fresh = await getConnectionById(ctx.db, connection.orgId, id);
+      if (fresh?.state === 'disconnected') throw new ConnectFlowError(ALREADY_DISCONNECTED, 409);
+      throw new ConnectFlowError(
+        'The connection changed while disconnecting (perhaps Disconnect was clicked twice). Check its state and try again if needed.',
+        409,
+      );
+    }
+    throw err;
+  }
+}
+
+/** Asks BlueJeans to revoke; never throws. Credentials that no longer open just mean nothing to revoke. */
+async function revokeBestEffort(ctx: FlowContext, connection: ConnectionRow): Promise<RevokeResult> {
+  if (!connection.sealedCredentials) return { revoked: false };
+  try {
+    const credentials = await unsealCredentials(ctx.sealer, connection.sealedCredentials, {
+      orgId: connection.orgId,
+      connectionId: connection.id,
+    });
+    const result = await ctx.connector.revoke({
+      id: connection.id,
+      orgId: connection.orgId,
+      credentials,
+      enterpriseId: connection.enterpriseId,
+    });
+    if (result.error) {
+      ctx.logger.warn('disconnect: revoke failed', { connectionId: connection.id, code: result.error.code });
+    }
+    return result;
+  } catch (err) {
+    ctx.logger.warn('disconnect: credentials unreadable, nothing revoked', {
+      connectionId: connection.id,
+      reason: err instanceof SealError ? err.message : 'unexpected',
+    });
+    return { revoked: false };
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The BlueJeans connection routes, mounted under /connections/bluejeans:
+ * the card fragment, Disconnect, and (from their own files) the connect flow,
+ * the OAuth callback, invites and the activity log.
+ */
+import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { buildCardModel } from '../connections/card-model';
+import { ConnectFlowError } from '../connections/connect';
+import { disconnect } from '../connections/disconnect';
+import type { ConnectionRow } from '../connections/store';
+import type { AppEnv } from '../deps';
+import { isHtmx, userError } from '../lib/http-errors';
+import { ConnectionCard } from '../views/connection-card';
+import { DisconnectConfirm } from '../views/disconnect-confirm';
+import { Layout } from '../views/layout';
+import { auditRoutes } from './audit';
+import { BASE, flowContext, formBodyLimit, loadConnection, URLS } from './connection-support';
+import { connectRoutes } from './connections-connect';
+import { NOTICES } from './flow-response';
+import { inviteRoutes } from './invites';
+import { oauthRoutes } from './oauth';
+import { validate } from './validate';
+
+type Ctx = Context<AppEnv>;
+
+/** The card alone for htmx; the card on a page of its own otherwise. */
+function cardResponse(c: Ctx, row: ConnectionRow, notice?: string, status: ContentfulStatusCode = 200) {
+  const model = buildCardModel(row, { now: c.var.deps.clock.now(), ...(notice ? { notice } : {}) });
+  if (isHtmx(c.req)) return c.html(<ConnectionCard model={model} />, status);
+  return c.html(
+    <Layout title="BlueJeans">
+      <p>
+        <a href="/">← Connections</a>
+      </p>
+      <ConnectionCard model={model} />
+    </Layout>,
+    status,
+  );
+}
+
+const DisconnectSchema = z.object({
+  data: z
+    .enum(['keep', 'delete'], { error: 'Choose whether to keep or delete the synced data.' })
+    .default('keep'),
+});
+
+const cardRoutes = new Hono<AppEnv>()
+  .get('/card', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    return cardResponse(c, await loadConnection(c));
+  })
+  .get('/disconnect', async (c) => {
+    const row = await loadConnection(c);
+    if (row.state === 'disconnected') return cardResponse(c, row, 'BlueJeans is not connected.');
+    const confirm = (
+      <DisconnectConfirm
+        state={row.state}
+        enterpriseName={row.enterpriseName}
+        enterpriseId={row.enterpriseId}
+        lastSyncedAt={row.lastSyncedAt}
+        now={c.var.deps.clock.now()}
+        urls={{ disconnect: URLS.disconnect, card: URLS.card }}
+      />
+    );
+    if (isHtmx(c.req)) return c.html(confirm);
+    return c.html(
+      <Layout title="Disconnect BlueJeans">
+        <p>
+          <a href="/">← Connections</a>
+        </p>
+        {confirm}
+      </Layout>,
+    );
+  })
+  .post(
+    '/disconnect',
+    formBodyLimit,
+    validate('form', DisconnectSchema, (result) => {
+      if (!result.success) throw userError(422, 'Choose whether to keep or delete the synced data.');
+    }),
+    async (c) => {
+      const keepData = c.req.valid('form').data === 'keep';
+      const connection = await loadConnection(c);
+      try {
+        await disconnect(flowContext(c), { connection, keepData });
+      } catch (err) {
+        if (err instanceof ConnectFlowError)
+          return cardResponse(c, await loadConnection(c), err.message, err.status);
+        throw err;
+      }
+      const notice = keepData ? 'disconnected' : 'disconnected-deleted';
+      if (!isHtmx(c.req)) return c.redirect(`/?notice=${notice}`, 303);
+      return cardResponse(c, await loadConnection(c), NOTICES[notice]);
+    },
+  );
+
+export const connectionRoutes = new Hono<AppEnv>().route(
+  BASE,
+  new Hono<AppEnv>()
+    .route('/', cardRoutes)
+    .route('/', connectRoutes)
+    .route('/', oauthRoutes)
+    .route('/', inviteRoutes)
+    .route('/', auditRoutes),
+);

@@ -1,0 +1,125 @@
+/**
+ * GET /connections/bluejeans/oauth/callback: where BlueJeans sends the browser
+ * back after "Sign in with BlueJeans". A top-level navigation, so it always
+ * answers with a page: the consent step (first connect), a 303 to the dashboard
+ * (reconnect), or the form with what went wrong.
+ */
+import { type Context, Hono } from 'hono';
+import { deleteCookie, getCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { ConnectFlowError, modeFor, preparePending, saveCredentials } from '../connections/connect';
+import { parsePublicConfig } from '../connections/credentials';
+import { findInvite, InviteError, type InviteRow, usableInvite } from '../connections/invites';
+import { finishOAuth, OAUTH_COOKIE, vendorRefused } from '../connections/oauth-flow';
+import { StaleConnectionError } from '../connections/state-machine';
+import type { ConnectionRow } from '../connections/store';
+import { ConnectorError } from '../connectors/types';
+import type { AppEnv } from '../deps';
+import { ConnectPage, FlowStop } from '../views/connect-page';
+import { Consent } from '../views/consent';
+import { BASE, flowContext, loadConnection, URLS } from './connection-support';
+import { formError } from './connections-connect';
+import { done } from './flow-response';
+import { validate } from './validate';
+
+type Ctx = Context<AppEnv>;
+
+const token = z
+  .string()
+  .min(1)
+  .max(2048)
+  .regex(/^[A-Za-z0-9._~+/=-]+$/);
+
+const CallbackQuery = z.object({
+  code: token.optional(),
+  state: token.optional(),
+  error: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .optional(),
+});
+
+function oauthForm(c: Ctx, connection: ConnectionRow, err: ConnectorError | ConnectFlowError) {
+  const stored = parsePublicConfig(connection.publicConfig);
+  return formError(c, { connection, values: { method: 'oauth', appKey: stored.appKey } }, err);
+}
+
+function stop(c: Ctx, message: string, status: 400 | 409 | 410) {
+  return c.html(
+    <ConnectPage title="Connect BlueJeans">
+      <FlowStop message={message} retryUrl={`${URLS.connect}?method=oauth`} retryLabel="Start again" />
+    </ConnectPage>,
+    status,
+  );
+}
+
+export const oauthRoutes = new Hono<AppEnv>().get(
+  '/oauth/callback',
+  validate('query', CallbackQuery, (result, c) => {
+    if (!result.success) {
+      return stop(c, 'This sign-in link was altered or damaged. Nothing was saved.', 400);
+    }
+  }),
+  async (c) => {
+    const query = c.req.valid('query');
+    const ctx = flowContext(c);
+    const connection = await loadConnection(c);
+    const cookie = getCookie(c, OAUTH_COOKIE);
+    // Single use in the browser too: whatever happens next, this sign-in cannot be finished twice.
+    deleteCookie(c, OAUTH_COOKIE, { path: `${BASE}/oauth` });
+    if (query.error) return oauthForm(c, connection, await vendorRefused(ctx, connection, query.error));
+    if (!query.code || !query.state) {
+      return stop(c, 'BlueJeans sent the browser back without a sign-in code. Nothing was saved.', 400);
+    }
+
+    let result: Awaited<ReturnType<typeof finishOAuth>>;
+    let invite: InviteRow | undefined;
+    try {
+      result = await finishOAuth(ctx, connection, { state: query.state, code: query.code, cookie });
+      if (result.inviteId) {
+        const row = await findInvite(ctx.db, connection.orgId, result.inviteId);
+        if (row) invite = usableInvite(row, ctx.clock.now());
+      }
+    } catch (err) {
+      if (err instanceof ConnectorError || err instanceof ConnectFlowError)
+        return oauthForm(c, connection, err);
+      if (err instanceof InviteError) return stop(c, err.message, 410);
+      throw err;
+    }
+
+    if (modeFor(connection) === 'connect') {
+      const pending = await preparePending(ctx, connection, {
+        credentials: result.credentials,
+        account: result.account,
+        ...(invite ? { inviteId: invite.id } : {}),
+      });
+      return c.html(
+        <ConnectPage title="Connect BlueJeans">
+          <Consent
+            account={result.account}
+            method="oauth"
+            pending={pending.sealed}
+            expiresAt={pending.expiresAt}
+            now={ctx.clock.now()}
+            urls={{ confirm: URLS.confirm, cancel: URLS.cancel }}
+          />
+        </ConnectPage>,
+      );
+    }
+    try {
+      await saveCredentials(ctx, {
+        connection,
+        credentials: result.credentials,
+        account: result.account,
+        ...(invite ? { invite } : {}),
+      });
+    } catch (err) {
+      if (err instanceof StaleConnectionError) {
+        return stop(c, 'The connection changed while saving. Nothing was saved: sign in again.', 409);
+      }
+      throw err;
+    }
+    return done(c, 'reconnected');
+  },
+);

@@ -1,0 +1,114 @@
+import type { AuditAction } from '../connections/audit';
+import { When } from './when';
+
+export interface AuditEntryView {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditLogProps {
+  entries: AuditEntryView[];
+  now: number;
+  /** Link to older entries, when there are more. */
+  olderUrl?: string | undefined;
+}
+
+const ACTION_LABEL: Record<AuditAction, string> = {
+  'connection.connected': 'Connected',
+  'connection.reconnected': 'Reconnected',
+  'connection.disconnected': 'Disconnected',
+  'connection.state_changed': 'State changed',
+  'connection.verify_failed': 'Credentials refused',
+  'connection.connect_cancelled': 'Connect cancelled',
+  'connection.oauth_started': 'Sign-in with BlueJeans started',
+  'connection.oauth_failed': 'Sign-in with BlueJeans failed',
+  'invite.created': 'Invite created',
+  'invite.used': 'Invite used',
+  'invite.revoked': 'Invite revoked',
+  'keys.rotated': 'Encryption keys rotated',
+};
+
+/** Readable names for the detail keys the log writes. */
+const DETAIL_LABEL: Record<string, string> = {
+  from: 'from',
+  to: 'to',
+  method: 'method',
+  enterpriseId: 'enterprise',
+  account: 'account',
+  code: 'reason',
+  field: 'field',
+  mode: 'while',
+  message: 'message',
+  dataKept: 'data kept',
+  revoked: 'token revoked',
+  revokeError: 'revoke failed',
+  inviteId: 'invite',
+  email: 'for',
+  expiresAt: 'expires',
+  kid: 'key',
+  connectionsRekeyed: 'credentials re-sealed',
+  cachesRekeyed: 'cached tokens re-sealed',
+};
+
+/** The activity log table: who, when, what. */
+export function AuditLog({ entries, now, olderUrl }: AuditLogProps) {
+  if (entries.length === 0) return <p class="muted">Nothing has happened yet.</p>;
+  return (
+    <>
+      <table>
+        <caption class="visually-hidden">Activity log, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">What</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr>
+              <td>
+                <When at={e.at} now={now} />
+              </td>
+              <td>{e.actor}</td>
+              <td>{ACTION_LABEL[e.action as AuditAction] ?? e.action}</td>
+              <td>
+                <Details detail={e.detail} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {olderUrl ? (
+        <p>
+          <a href={olderUrl}>Older entries</a>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function Details({ detail }: { detail: Record<string, unknown> }) {
+  const parts = Object.entries(detail).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  if (parts.length === 0) return null;
+  return (
+    <ul style="margin:0;padding-left:1rem">
+      {parts.map(([k, v]) => (
+        <li>
+          <span class="muted">{DETAIL_LABEL[k] ?? k}:</span> {formatValue(k, v)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function formatValue(key: string, value: unknown): string {
+  if (key === 'expiresAt' && typeof value === 'number') return new Date(value).toISOString();
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  return JSON.stringify(value);
+}
