@@ -36,6 +36,8 @@ export function watchPage(page: Page): { errors: string[] } {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) => errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (req) =>
+    errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText ?? ''}`),
+  );
   return { errors };
 }

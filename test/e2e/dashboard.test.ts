@@ -32,7 +32,9 @@ describe('dashboard in Chromium', () => {
     const res = await page.goto(`${server.url}/`);
     expect(res?.status()).toBe(200);
     await page.waitForFunction(() => 'htmx' in window);
-    const version = await page.evaluate(() => (window as unknown as { htmx: { version: string } }).htmx.version);
+    const version = await page.evaluate(
+      () => (window as unknown as { htmx: { version: string } }).htmx.version,
+    );
     expect(version).toMatch(/^4\.0\.1/);
     const cardVisible = await page.locator('#bluejeans-card').isVisible();
     expect(cardVisible).toBe(true);
