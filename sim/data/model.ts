@@ -1,0 +1,66 @@
+import { DAY_MS, dayOf } from '../lib/time';
+import { AnalyticsEngine } from './analytics';
+import { type EnterpriseIdentity, enterpriseFor } from './enterprise';
+import { type MeetingFacts, MeetingGenerator } from './meetings';
+import { MeetingTimeline } from './timeline';
+import { UserListing } from './user-listing';
+import { UserDirectory } from './users';
+import { MeetingQuery, type MeetingRange } from './window';
+
+/** What the data set depends on; the same values always yield the same enterprise. */
+export interface ModelConfig {
+  seed: number;
+  users: number;
+  days: number;
+  meetingsPerDay: number;
+  /** UTC midnight the window is anchored to; meetings cover the `days` days before it and after. */
+  anchor: number;
+}
+
+/**
+ * The seeded enterprise: identity, users, meeting timeline and generators. Nothing here holds
+ * per-meeting state; every record is rebuilt from its index.
+ */
+export class EnterpriseModel {
+  readonly config: ModelConfig;
+  readonly identity: EnterpriseIdentity;
+  readonly users: UserDirectory;
+  readonly listing: UserListing;
+  readonly timeline: MeetingTimeline;
+  readonly meetings: MeetingGenerator;
+  readonly analytics: AnalyticsEngine;
+  readonly windowStart: number;
+
+  constructor(config: ModelConfig) {
+    this.config = config;
+    this.identity = enterpriseFor(config.seed);
+    const firstDay = dayOf(config.anchor) - Math.max(0, Math.floor(config.days));
+    this.windowStart = firstDay * DAY_MS;
+    this.users = new UserDirectory({
+      seed: config.seed,
+      count: config.users,
+      anchor: config.anchor,
+      windowStart: this.windowStart,
+      domain: this.identity.domain,
+    });
+    this.listing = new UserListing(this.users);
+    this.timeline = new MeetingTimeline(config.seed, firstDay, config.meetingsPerDay);
+    this.meetings = new MeetingGenerator(config.seed, this.timeline, this.users);
+    this.analytics = new AnalyticsEngine(this);
+  }
+
+  /** The meetings a listing shows at `now` within `range`. */
+  query(now: number, lateMs: number, range: MeetingRange): MeetingQuery {
+    return new MeetingQuery(this.timeline, this.meetings, now, lateMs, range);
+  }
+
+  /** A meeting by UUID (Command Center) or GUID's UUID part (history), if it is visible at `now`. */
+  meetingByUuid(uuid: string, now: number, lateMs: number): MeetingFacts | undefined {
+    const slot = this.meetings.slotOfUuid(uuid);
+    if (!slot || slot.day > dayOf(now)) return undefined;
+    const full = { index: this.timeline.before(slot.day) + slot.j, ...slot };
+    const shape = this.meetings.shape(full);
+    if (shape.endTime + this.meetings.lateDelay(full, lateMs) > now) return undefined;
+    return this.meetings.facts(shape);
+  }
+}
