@@ -59,6 +59,19 @@ async function openConnectForm() {
   await page.waitForURL(/\/connections\/bluejeans\/connect/);
 }
 
+/** The happy path, for tests that start from a connected account. */
+async function connectWithAppKey() {
+  await openConnectForm();
+  await page.fill('input[name=appKey]', 'demo-app-key');
+  await page.fill('input[name=appSecret]', 'demo-app-secret');
+  await page.getByRole('button', { name: 'Check credentials' }).click();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  // Wait for the saved card before navigating, or the navigation could cancel the Confirm request.
+  await page.locator('#bluejeans-card [data-state="connected"]').waitFor();
+  await page.goto(`${server.url}/`);
+  await page.waitForFunction(() => 'htmx' in window);
+}
+
 describe('connect with App Key and App Secret', () => {
   it('shows BlueJeans’ refusal next to the secret, then consents, connects and offers Reconnect', async () => {
     const watch = watchPage(page);
@@ -94,6 +107,7 @@ describe('connect with App Key and App Secret', () => {
     await page.fill('input[name=appSecret]', 'demo-app-secret');
     await page.getByRole('button', { name: 'Check credentials' }).click();
     await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).waitFor({ state: 'detached' });
     await page.goto(`${server.url}/`);
     expect(await badge().getAttribute('data-state')).toBe('disconnected');
   });
@@ -121,12 +135,7 @@ describe('Sign in with BlueJeans (3-legged OAuth)', () => {
 
 describe('reconnect', () => {
   it('after BlueJeans revoked the app: refused while revoked, then reconnected in place', async () => {
-    await openConnectForm();
-    await page.fill('input[name=appKey]', 'demo-app-key');
-    await page.fill('input[name=appSecret]', 'demo-app-secret');
-    await page.getByRole('button', { name: 'Check credentials' }).click();
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.goto(`${server.url}/`);
+    await connectWithAppKey();
     const enterprise = await card().textContent();
 
     sim.sim.control.revokeApp('demo-app-key');
@@ -151,12 +160,7 @@ describe('reconnect', () => {
 
 describe('disconnect', () => {
   it('asks first, keeps synced data by default, and returns the card to Connect', async () => {
-    await openConnectForm();
-    await page.fill('input[name=appKey]', 'demo-app-key');
-    await page.fill('input[name=appSecret]', 'demo-app-secret');
-    await page.getByRole('button', { name: 'Check credentials' }).click();
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.goto(`${server.url}/`);
+    await connectWithAppKey();
     await page.waitForFunction(() => 'htmx' in window);
     await card().getByRole('button', { name: 'Disconnect' }).click();
     const keep = page.locator('input[name=data][value=keep]');
