@@ -15,6 +15,9 @@ export const BLUEJEANS_URLS: CardUrls = {
   invite: '/connections/bluejeans/invites',
 };
 
+/** `POST` starts a sync ("Sync now"); `GET` answers the card with the live progress of the run. */
+export const SYNC_NOW_URL = '/connections/bluejeans/sync';
+
 /** While a sync runs the card refreshes this often; idle cards do not poll at all. */
 export const SYNCING_POLL_SECONDS = 3;
 
@@ -29,6 +32,10 @@ export interface CardOptions {
 
 export function buildCardModel(row: ConnectionRow, options: CardOptions): ConnectionCardModel {
   const config = parsePublicConfig(row.publicConfig);
+  // The dashboard's card can start a sync; other callers (embed) opt in with their own urls.
+  const urls = options.urls ?? { ...BLUEJEANS_URLS, syncNow: SYNC_NOW_URL };
+  const expired = config.credentialsExpireAt != null && config.credentialsExpireAt <= options.now;
+  const canSyncNow = options.canSyncNow ?? (Boolean(row.sealedCredentials) && !expired);
   return {
     vendor: 'bluejeans',
     state: row.state,
@@ -42,10 +49,10 @@ export function buildCardModel(row: ConnectionRow, options: CardOptions): Connec
     nextSyncAt: row.nextSyncAt,
     lastError: row.lastError,
     credentialsExpireAt: config.credentialsExpireAt ?? null,
-    urls: options.urls ?? BLUEJEANS_URLS,
+    urls,
     ...(row.state === 'syncing' ? { pollSeconds: SYNCING_POLL_SECONDS } : {}),
     ...(options.sync ? { sync: options.sync } : {}),
-    ...(options.canSyncNow !== undefined ? { canSyncNow: options.canSyncNow } : {}),
+    canSyncNow,
     ...(options.readOnly ? { readOnly: true } : {}),
     ...(options.notice ? { notice: options.notice } : {}),
   };

@@ -3,19 +3,16 @@
  * the card fragment, Disconnect, and (from their own files) the connect flow,
  * the OAuth callback, invites and the activity log.
  */
-import { type Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { Hono } from 'hono';
 import { z } from 'zod';
-import { buildCardModel } from '../connections/card-model';
 import { ConnectFlowError } from '../connections/connect';
 import { disconnect } from '../connections/disconnect';
-import type { ConnectionRow } from '../connections/store';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
-import { ConnectionCard } from '../views/connection-card';
 import { DisconnectConfirm } from '../views/disconnect-confirm';
 import { Layout } from '../views/layout';
 import { auditRoutes } from './audit';
+import { cardResponse } from './card-response';
 import { BASE, flowContext, formBodyLimit, loadConnection, URLS } from './connection-support';
 import { connectRoutes } from './connections-connect';
 import { NOTICES } from './flow-response';
@@ -23,23 +20,7 @@ import { inviteRoutes } from './invites';
 import { oauthRoutes } from './oauth';
 import { validate } from './validate';
 
-type Ctx = Context<AppEnv>;
-
 /** The card alone for htmx; the card on a page of its own otherwise. */
-function cardResponse(c: Ctx, row: ConnectionRow, notice?: string, status: ContentfulStatusCode = 200) {
-  const model = buildCardModel(row, { now: c.var.deps.clock.now(), ...(notice ? { notice } : {}) });
-  if (isHtmx(c.req)) return c.html(<ConnectionCard model={model} />, status);
-  return c.html(
-    <Layout title="BlueJeans">
-      <p>
-        <a href="/">← Connections</a>
-      </p>
-      <ConnectionCard model={model} />
-    </Layout>,
-    status,
-  );
-}
-
 const DisconnectSchema = z.object({
   data: z
     .enum(['keep', 'delete'], { error: 'Choose whether to keep or delete the synced data.' })

@@ -1,11 +1,13 @@
 /**
- * The queue consumer's logic, runtime-neutral. Messages are validated first: a
- * malformed message is acknowledged and logged (retrying it can never succeed).
- * Sync slices arrive with the sync engine; until then a sync message is logged
- * and acknowledged so the queue never fills with undeliverable work.
+ * The queue consumer, runtime-neutral. Each message runs one slice; a run that is not finished enqueues
+ * its continuation before the message is acknowledged. Delivery is at-least-once, so a redelivered or
+ * duplicated message is harmless: the lease lets one slice run at a time, and every write is an upsert
+ * from a checkpoint. A malformed message is acknowledged and logged (retrying it can never succeed).
  */
 import { z } from 'zod';
 import type { Deps, SyncMessage } from '../deps';
+import type { SyncOptions } from './options';
+import { runSlice } from './slice';
 
 const SyncMessageSchema = z.object({ type: z.literal('sync'), connectionId: z.string().min(1).max(64) });
 
@@ -15,7 +17,11 @@ export interface QueueItem {
   retry(): void;
 }
 
-export async function consumeSyncMessages(deps: Deps, items: readonly QueueItem[]): Promise<void> {
+export async function consumeSyncMessages(
+  deps: Deps,
+  items: readonly QueueItem[],
+  options: Partial<SyncOptions> = {},
+): Promise<void> {
   for (const item of items) {
     const parsed = SyncMessageSchema.safeParse(item.body);
     if (!parsed.success) {
@@ -24,7 +30,15 @@ export async function consumeSyncMessages(deps: Deps, items: readonly QueueItem[
       continue;
     }
     const message: SyncMessage = parsed.data;
-    deps.logger.info('queue: sync requested', { connectionId: message.connectionId });
-    item.ack();
+    try {
+      const outcome = await runSlice(deps, { connectionId: message.connectionId, trigger: 'queue', options });
+      if (outcome.status === 'continue') await deps.queue?.send(message);
+      // busy: the lease holder enqueues its own continuation; failed: the scheduler retries after backoff.
+      item.ack();
+    } catch (err) {
+      // Infrastructure trouble (database unreachable): let the queue deliver it again later.
+      deps.logger.error('queue: sync slice crashed', { connectionId: message.connectionId, err });
+      item.retry();
+    }
   }
 }

@@ -229,7 +229,7 @@ function Progress({ sync }: { sync: SyncProgress }) {
   const pct = sync.total ? Math.min(100, Math.round((sync.done / sync.total) * 100)) : undefined;
   const text = sync.total
     ? `${sync.phase}: ${sync.done} of ${sync.total}`
-    : `${sync.phase}: ${sync.done} so far`;
+    : `Syncing… ${sync.done.toLocaleString('en-US')} records (${sync.phase})`;
   return (
     <div>
       <div

@@ -1,0 +1,36 @@
+/**
+ * `npm run sync -- --all | --connection <id>`: runs due syncs to completion against DATABASE_URL with the
+ * same Deps as the Node entry (migrated database, local key ring), prints a line per connection and
+ * exits non-zero if any failed.
+ */
+import { fileURLToPath } from 'node:url';
+import { buildDeps } from '../src/deps';
+import { ConfigError, parseEnv } from '../src/env';
+import { loadOrCreateLocalKeyRing } from '../src/lib/local-keyring';
+import { DatabaseOpenError, openDatabase } from '../src/lib/open-database';
+import { parseSyncArgs, runSyncCli } from '../src/sync/cli';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const args = parseSyncArgs(process.argv.slice(2));
+if (!args.ok) {
+  for (const line of args.lines) console.error(line);
+  process.exit(2);
+}
+
+try {
+  const config = parseEnv(process.env);
+  const client = await openDatabase(config);
+  const keys = loadOrCreateLocalKeyRing(`${ROOT}data/seal-keys`, config.SEAL_KEYS);
+  const deps = buildDeps({ config, client, keyRing: keys.ring });
+  const { code, lines } = await runSyncCli(deps, process.argv.slice(2));
+  for (const line of lines) (code === 0 ? console.log : console.error)(line);
+  client.close();
+  process.exit(code);
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}

@@ -1,0 +1,47 @@
+/**
+ * The card as a response: the model (with live sync progress while a sync runs)
+ * and one URL's two shapes, the fragment for htmx and a page otherwise.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { buildCardModel, type CardOptions } from '../connections/card-model';
+import type { ConnectionRow } from '../connections/store';
+import type { AppEnv } from '../deps';
+import { isHtmx } from '../lib/http-errors';
+import { syncProgress } from '../sync/progress';
+import { ConnectionCard, type ConnectionCardModel } from '../views/connection-card';
+import { Layout } from '../views/layout';
+
+type Ctx = Context<AppEnv>;
+
+/** The card model for a row; a syncing card carries its run's progress so every poll shows it. */
+export async function loadCardModel(
+  c: Ctx,
+  row: ConnectionRow,
+  options: Omit<CardOptions, 'now' | 'sync'> = {},
+): Promise<ConnectionCardModel> {
+  const { deps } = c.var;
+  const sync = row.state === 'syncing' ? await syncProgress(deps.db, row.id) : undefined;
+  return buildCardModel(row, { ...options, now: deps.clock.now(), ...(sync ? { sync } : {}) });
+}
+
+/** The dashboard card: fragment for htmx, a small page otherwise. Never cached: it shows live state. */
+export async function cardResponse(
+  c: Ctx,
+  row: ConnectionRow,
+  notice?: string,
+  status: ContentfulStatusCode = 200,
+) {
+  const model = await loadCardModel(c, row, notice ? { notice } : {});
+  c.header('Cache-Control', 'no-store');
+  if (isHtmx(c.req)) return c.html(<ConnectionCard model={model} />, status);
+  return c.html(
+    <Layout title="BlueJeans">
+      <p>
+        <a href="/">← Connections</a>
+      </p>
+      <ConnectionCard model={model} />
+    </Layout>,
+    status,
+  );
+}

@@ -1,0 +1,108 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { connections, cronHeartbeats, leases } from '../../db/schema';
+import { consumeSyncMessages, type QueueItem } from '../../src/sync/queue';
+import { runScheduled, syncDue } from '../../src/sync/scheduler';
+import { leaseKey, runSlice } from '../../src/sync/slice';
+import { counts, snapshot, syncEnv, TEST_SYNC } from './support';
+
+function item(body: unknown) {
+  const state = { acked: 0, retried: 0 };
+  const it: QueueItem = {
+    body,
+    ack: () => {
+      state.acked += 1;
+    },
+    retry: () => {
+      state.retried += 1;
+    },
+  };
+  return { it, state };
+}
+
+describe('scheduler', () => {
+  it('on Node runs every due connection to completion and keeps the cron heartbeat', async () => {
+    const env = await syncEnv();
+    await runScheduled(env.deps, '*/15 * * * *', env.clock.now(), { sync: TEST_SYNC });
+    const beat = await env.deps.db.select().from(cronHeartbeats).get();
+    expect(beat?.runs).toBe(1);
+    const row = await env.row();
+    expect(row.state).toBe('connected');
+    expect(row.lastSyncedAt).not.toBeNull();
+    expect((await counts(env.deps.db)).bj_meetings).toBeGreaterThan(0);
+    // Not due again right away.
+    expect((await syncDue(env.deps, { sync: TEST_SYNC })).due).toEqual([]);
+  });
+
+  it('with a queue enqueues one message per due connection instead of syncing', async () => {
+    const env = await syncEnv({ queue: true });
+    const result = await syncDue(env.deps, { sync: TEST_SYNC });
+    expect(result.due).toEqual([env.connectionId]);
+    expect(env.sent).toEqual([{ type: 'sync', connectionId: env.connectionId }]);
+    expect((await env.row()).state).toBe('connected');
+    expect((await counts(env.deps.db)).bj_meetings).toBe(0);
+  });
+
+  it('finds a syncing connection whose lease expired (a crashed run) and resumes it', async () => {
+    const env = await syncEnv({ queue: true });
+    const first = await runSlice(env.deps, {
+      connectionId: env.connectionId,
+      trigger: 'cron',
+      options: { ...TEST_SYNC, requestBudget: 5 },
+    });
+    expect(first.status).toBe('continue');
+    // A holder that died mid-slice: its lease is still there until it expires.
+    await env.deps.db
+      .insert(leases)
+      .values({ key: leaseKey(env.connectionId), holder: 'dead', expiresAt: env.clock.now() + 60_000 });
+    expect((await syncDue(env.deps)).due).toEqual([]);
+    env.clock.advance(61_000);
+    expect((await syncDue(env.deps)).due).toEqual([env.connectionId]);
+  });
+});
+
+describe('queue consumer', () => {
+  it('runs one slice per message, enqueues the continuation, and redelivery adds no duplicates', async () => {
+    const env = await syncEnv({ queue: true });
+    const message = { type: 'sync', connectionId: env.connectionId };
+    const small = { ...TEST_SYNC, requestBudget: 8 };
+    // The same message delivered twice (at-least-once), then every continuation until none is left.
+    const a = item(message);
+    const b = item(message);
+    await consumeSyncMessages(env.deps, [a.it, b.it], small);
+    expect(a.state).toEqual({ acked: 1, retried: 0 });
+    expect(b.state).toEqual({ acked: 1, retried: 0 });
+    for (let i = 0; i < 500 && env.sent.length > 0; i++) {
+      const next = env.sent.shift();
+      const redelivered = item(next);
+      await consumeSyncMessages(env.deps, [redelivered.it], small);
+      if (i % 5 === 0) await consumeSyncMessages(env.deps, [item(next).it], small);
+    }
+    expect((await env.row()).state).toBe('connected');
+
+    const reference = await syncEnv();
+    await reference.syncToEnd();
+    expect(await snapshot(env.deps.db)).toEqual(await snapshot(reference.deps.db));
+  });
+
+  it('acknowledges malformed messages and asks for redelivery when the slice itself crashes', async () => {
+    const env = await syncEnv({ queue: true });
+    const bad = item({ type: 'nope' });
+    await consumeSyncMessages(env.deps, [bad.it]);
+    expect(bad.state).toEqual({ acked: 1, retried: 0 });
+
+    const real = env.deps.db;
+    env.deps.db = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop === 'insert') throw new Error('database unreachable (injected)');
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const crash = item({ type: 'sync', connectionId: env.connectionId });
+    await consumeSyncMessages(env.deps, [crash.it]);
+    expect(crash.state).toEqual({ acked: 0, retried: 1 });
+    env.deps.db = real;
+    const row = await real.select().from(connections).where(eq(connections.id, env.connectionId)).get();
+    expect(row?.state).toBe('connected');
+  });
+});
