@@ -22,6 +22,9 @@ export const dashboardRoutes = new Hono<AppEnv>().get('/', async (c) => {
         </p>
       ) : null}
       <ConnectionCard model={buildCardModel(connection, { now: c.var.deps.clock.now() })} />
+      <p>
+        <a href="/usage/users">See usage</a>: who uses which licences and features.
+      </p>
     </Layout>,
   );
 });

@@ -7,10 +7,12 @@ export interface LayoutProps {
   children: Child;
   /** Embedded pages (inside a host portal's iframe) drop the app chrome. */
   embed?: boolean;
+  /** Extra same-origin scripts (CSP allows only 'self'), e.g. the embed's popup helper. */
+  scripts?: string[];
 }
 
 /** The HTML shell of every full page. */
-export function Layout({ title, children, embed = false }: LayoutProps) {
+export function Layout({ title, children, embed = false, scripts = [] }: LayoutProps) {
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -22,6 +24,9 @@ export function Layout({ title, children, embed = false }: LayoutProps) {
           <link rel="icon" href={FAVICON_URL} type="image/svg+xml" />
           <link rel="stylesheet" href={STYLESHEET_URL} />
           <script src={HTMX_URL} defer />
+          {scripts.map((src) => (
+            <script src={src} defer />
+          ))}
         </head>
         <body class={embed ? 'embed' : undefined}>
           {embed ? null : (
@@ -31,6 +36,7 @@ export function Layout({ title, children, embed = false }: LayoutProps) {
               </a>
               <nav aria-label="Main">
                 <a href="/">Connections</a>
+                <a href="/usage/users">Usage</a>
               </nav>
             </header>
           )}

@@ -1,0 +1,119 @@
+/**
+ * BlueJeans licence usage: `GET /usage/users` (page, or the results fragment for
+ * htmx), `GET /usage/users.csv` (every filtered row, streamed) and
+ * `POST /usage/settings` (the inactivity threshold).
+ */
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { listUsage, setInactiveAfterDays } from '../../db/queries/usage';
+import type { AppEnv } from '../deps';
+import { isHtmx, userError } from '../lib/http-errors';
+import { THRESHOLDS } from '../usage/activity';
+import { dayKey } from '../usage/charts';
+import { csvStream } from '../usage/csv-export';
+import { filterOf, loadPage, loadUsageModel, usageScope } from '../usage/load';
+import { describeIssues, resolveParams, type UsageParams, UsageQuery } from '../usage/query-params';
+import { UsageBody, UsageEmpty, UsagePage } from '../views/usage-page';
+import { UsageResults } from '../views/usage-table';
+import { validate } from './validate';
+
+type Ctx = Context<AppEnv>;
+
+/** A fragment only for targeted htmx swaps; history restores and body swaps want the whole page. */
+function wantsFragment(c: Ctx): boolean {
+  return (
+    isHtmx(c.req) &&
+    c.req.header('HX-History-Restore-Request') !== 'true' &&
+    c.req.header('HX-Request-Type') !== 'full'
+  );
+}
+
+const queryValidator = validate('query', UsageQuery, (result) => {
+  if (!result.success) throw userError(400, describeIssues(result.error));
+});
+
+const SettingsForm = z.object({
+  inactiveAfterDays: z.enum(THRESHOLDS.map(String) as [string, ...string[]]).transform(Number),
+});
+
+const DEFAULT_PARAMS: UsageParams = resolveParams(UsageQuery.parse({}));
+
+/** The settings form answer: the usage body for htmx, the full page otherwise. */
+async function renderBody(
+  c: Ctx,
+  extra: { settingsError?: string; notice?: string },
+  status: 200 | 422,
+): Promise<Response> {
+  const d = c.var.deps;
+  const scope = await usageScope(d.db, c.var.orgId, d.clock.now());
+  const model = { ...(await loadUsageModel(d.db, scope, DEFAULT_PARAMS)), ...extra };
+  c.header('Cache-Control', 'no-store');
+  if (isHtmx(c.req)) {
+    return c.html(model.summary.total === 0 ? <UsageEmpty /> : <UsageBody model={model} />, status);
+  }
+  return c.html(<UsagePage model={model} />, status);
+}
+
+export const usageRoutes = new Hono<AppEnv>()
+  .get('/usage/users', queryValidator, async (c) => {
+    const d = c.var.deps;
+    const params = resolveParams(c.req.valid('query'));
+    const scope = await usageScope(d.db, c.var.orgId, d.clock.now());
+    c.header('Cache-Control', 'no-store');
+    c.header('Vary', 'HX-Request');
+    if (wantsFragment(c)) {
+      const page = await loadPage(d.db, scope, params);
+      return c.html(
+        <UsageResults
+          rows={page.rows}
+          total={page.total}
+          params={params}
+          now={scope.now}
+          periodDays={scope.thresholdDays}
+        />,
+      );
+    }
+    return c.html(<UsagePage model={await loadUsageModel(d.db, scope, params)} />);
+  })
+  .get('/usage/users.csv', queryValidator, async (c) => {
+    const d = c.var.deps;
+    const params = resolveParams(c.req.valid('query'));
+    // One scope for the whole file, so every page uses the same period and cutoff.
+    const scope = await usageScope(d.db, c.var.orgId, d.clock.now());
+    const base = { ...filterOf(scope, params), sort: params.sort, dir: params.dir };
+    const body = csvStream((offset, limit) => listUsage(d.db, { ...base, offset, limit }), scope.now);
+    return c.body(body, 200, {
+      'Content-Type': 'text/csv; charset=utf-8; header=present',
+      'Content-Disposition': `attachment; filename="seatwise-bluejeans-users-${dayKey(scope.now)}.csv"`,
+      'Cache-Control': 'no-store',
+    });
+  })
+  .post(
+    '/usage/settings',
+    bodyLimit({
+      maxSize: 4 * 1024,
+      onError: () => {
+        throw userError(413, 'That form was far larger than the settings form. Nothing was saved.');
+      },
+    }),
+    validate('form', SettingsForm, async (result, c) => {
+      if (!result.success) {
+        return renderBody(
+          c,
+          { settingsError: `Choose ${THRESHOLDS.join(', ')} days. The threshold was not changed.` },
+          422,
+        );
+      }
+    }),
+    async (c) => {
+      const { inactiveAfterDays } = c.req.valid('form');
+      const d = c.var.deps;
+      await setInactiveAfterDays(d.db, c.var.orgId, inactiveAfterDays);
+      d.logger.info('usage threshold saved', { orgId: c.var.orgId, inactiveAfterDays });
+      if (!isHtmx(c.req)) return c.redirect('/usage/users', 303);
+      // The body comes back unfiltered, so the address bar should say so too.
+      c.header('HX-Replace-Url', '/usage/users');
+      return renderBody(c, { notice: `Saved: a seat is now inactive after ${inactiveAfterDays} days.` }, 200);
+    },
+  );

@@ -1,0 +1,94 @@
+/**
+ * Seat activity classification: the rules behind the usage table's status and the
+ * reason shown beside it. The SQL in db/queries/usage.ts mirrors `classifyStatus`
+ * (it must filter and sort on status), so both live next to each other in tests.
+ */
+import { formatDate } from '../views/format';
+
+export const DAY_MS = 86_400_000;
+
+export const STATUSES = ['active', 'inactive', 'never', 'removed'] as const;
+export type SeatStatus = (typeof STATUSES)[number];
+
+export const THRESHOLDS = [30, 60, 90] as const;
+export type Threshold = (typeof THRESHOLDS)[number];
+export const DEFAULT_THRESHOLD: Threshold = 30;
+
+/** Features counted on the meetings a user hosted (flags come from Command Center meetings). */
+export const FEATURES = [
+  'recording',
+  'content_share',
+  'video_share',
+  'pstn',
+  'large_meeting',
+  'personal',
+] as const;
+export type Feature = (typeof FEATURES)[number];
+
+export const FEATURE_LABEL: Record<Feature, string> = {
+  recording: 'Recording',
+  content_share: 'Content share',
+  video_share: 'Video share',
+  pstn: 'PSTN dial-in',
+  large_meeting: 'Large meetings',
+  personal: 'Personal room',
+};
+
+export const STATUS_LABEL: Record<SeatStatus, string> = {
+  active: 'Active',
+  inactive: 'Inactive',
+  never: 'Never used',
+  removed: 'Removed',
+};
+
+/**
+ * Activity strictly after this moment counts as "within the period". With a 30-day
+ * threshold a meeting 29 days ago is active and one exactly 30 days ago is not, so
+ * "inactive" reads as "no meeting for 30 days or more".
+ */
+export function periodStart(now: number, days: number): number {
+  return now - days * DAY_MS;
+}
+
+/** Whole days between a moment and now (never negative: clock skew must not show "in 2 days"). */
+export function daysAgo(at: number, now: number): number {
+  return Math.max(0, Math.floor((now - at) / DAY_MS));
+}
+
+export interface ActivityFacts {
+  removedAt: number | null;
+  lastActiveAt: number | null;
+}
+
+/** The status of one seat at `now` for a threshold in days. */
+export function classifyStatus(facts: ActivityFacts, now: number, thresholdDays: number): SeatStatus {
+  if (facts.removedAt != null) return 'removed';
+  if (facts.lastActiveAt == null) return 'never';
+  return facts.lastActiveAt > periodStart(now, thresholdDays) ? 'active' : 'inactive';
+}
+
+export interface ReasonFacts extends ActivityFacts {
+  /** When the user joined the enterprise (BlueJeans' date, else when Seatwise first saw them). */
+  joinedAt: number | null;
+}
+
+/** The human reason shown beside a status, e.g. "last meeting 45 days ago". */
+export function statusReason(status: SeatStatus, facts: ReasonFacts, now: number): string {
+  switch (status) {
+    case 'removed':
+      return facts.removedAt != null
+        ? `removed from BlueJeans on ${formatDate(facts.removedAt)}`
+        : 'removed from BlueJeans';
+    case 'never':
+      return facts.joinedAt != null
+        ? `no meeting since joining on ${formatDate(facts.joinedAt)}`
+        : 'no meeting yet';
+    case 'active':
+    case 'inactive': {
+      if (facts.lastActiveAt == null) return 'no meeting yet';
+      const n = daysAgo(facts.lastActiveAt, now);
+      if (n === 0) return 'last meeting today';
+      return `last meeting ${n} day${n === 1 ? '' : 's'} ago`;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The usage page: period and threshold, summary tiles, charts, then the licence table.
+ * `UsageBody` is also what the threshold form's htmx request swaps (every status depends on it).
+ */
+import type { UsageRow, UsageSummary } from '../../db/queries/usage';
+import type { ChartPoint, ShareBar } from '../usage/charts';
+import type { UsageParams } from '../usage/query-params';
+import { usageUrl } from '../usage/query-params';
+import { AdoptionChart } from './chart-adoption';
+import { BarChart } from './chart-bars';
+import { formatDate } from './format';
+import { Layout } from './layout';
+import { ThresholdForm } from './usage-settings';
+import { UsageFilters, UsageResults } from './usage-table';
+import { UsageTiles } from './usage-tiles';
+
+export const BODY_ID = 'usage-body';
+
+export interface UsageModel {
+  now: number;
+  thresholdDays: number;
+  params: UsageParams;
+  summary: UsageSummary;
+  rows: UsageRow[];
+  total: number;
+  daily: { activeUsers: ChartPoint[]; meetings: ChartPoint[] };
+  adoption: ShareBar[];
+  /** Set when the threshold form was refused. */
+  settingsError?: string;
+  /** A one-line confirmation (e.g. the threshold was saved). */
+  notice?: string;
+}
+
+export function UsagePage({ model }: { model: UsageModel }) {
+  return (
+    <Layout title="BlueJeans usage">
+      <h1>BlueJeans licence usage</h1>
+      {model.summary.total === 0 ? <UsageEmpty /> : <UsageBody model={model} />}
+    </Layout>
+  );
+}
+
+/** Nothing synced yet: say so and point to the card that starts a sync. */
+export function UsageEmpty() {
+  return (
+    <section class="card usage-empty" id={BODY_ID}>
+      <h2>No BlueJeans users synced yet</h2>
+      <p>
+        Usage appears here after the first sync of your BlueJeans account.{' '}
+        <a href="/#bluejeans-card">Go to the Connections card</a> to connect or to sync now.
+      </p>
+    </section>
+  );
+}
+
+export function UsageBody({ model }: { model: UsageModel }) {
+  const { now, thresholdDays, params, summary } = model;
+  const periodFrom = now - thresholdDays * 86_400_000;
+  return (
+    <div id={BODY_ID}>
+      <div class="usage-period">
+        <p>
+          Counts cover the last <strong>{thresholdDays} days</strong> ({formatDate(periodFrom)} to{' '}
+          {formatDate(now)}). A seat is inactive after {thresholdDays} days without a meeting.
+        </p>
+        <ThresholdForm current={thresholdDays} target={`#${BODY_ID}`} error={model.settingsError} />
+      </div>
+      {model.notice ? (
+        <p class="notice" role="status">
+          {model.notice}
+        </p>
+      ) : null}
+      <UsageTiles summary={summary} thresholdDays={thresholdDays} />
+      <section class="usage-charts" aria-labelledby="usage-charts-title">
+        <h2 id="usage-charts-title">
+          Trends{' '}
+          <span class="muted range-links">
+            {([30, 90] as const).map((r) =>
+              r === params.range ? (
+                <strong aria-current="true">{` last ${r} days `}</strong>
+              ) : (
+                <a href={usageUrl(params, { range: r })}>{` last ${r} days `}</a>
+              ),
+            )}
+          </span>
+        </h2>
+        <div class="two-col">
+          <BarChart
+            id="chart-active-users"
+            title={`Daily active users, last ${params.range} days`}
+            unit="active users"
+            points={model.daily.activeUsers}
+          />
+          <BarChart
+            id="chart-meetings"
+            title={`Meetings per day, last ${params.range} days`}
+            unit="meetings"
+            points={model.daily.meetings}
+          />
+        </div>
+        <AdoptionChart bars={model.adoption} activeUsers={summary.active} periodDays={thresholdDays} />
+      </section>
+      <h2>Users</h2>
+      <UsageFilters params={params} />
+      <UsageResults
+        rows={model.rows}
+        total={model.total}
+        params={params}
+        now={now}
+        periodDays={thresholdDays}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+/**
+ * The licence table: filter form, sortable headers, rows, paging. `UsageResults` is
+ * also the htmx fragment (`#usage-results`) answered to `HX-Request`.
+ */
+import type { UsageRow, UsageSort } from '../../db/queries/usage';
+import {
+  FEATURE_LABEL,
+  FEATURES,
+  type SeatStatus,
+  STATUS_LABEL,
+  STATUSES,
+  statusReason,
+} from '../usage/activity';
+import { defaultDir, PAGE_SIZE, type UsageParams, usageUrl } from '../usage/query-params';
+import { formatDate, isoTime } from './format';
+
+export const RESULTS_ID = 'usage-results';
+const FILTERS_ID = 'usage-filters';
+
+/** htmx attributes shared by every link and control that refreshes the results. */
+const swap = (url: string) => ({
+  'hx-get': url,
+  'hx-target': `#${RESULTS_ID}`,
+  'hx-swap': 'outerHTML',
+  'hx-push-url': 'true',
+});
+
+const TONE: Record<SeatStatus, string> = { active: 'ok', inactive: 'warn', never: 'bad', removed: 'idle' };
+
+export function UsageFilters({ params }: { params: UsageParams }) {
+  const onForm = swap('/usage/users');
+  // htmx 4 sends no enclosing form values on a control's GET, so each control includes the form, plus
+  // the sort inputs that live in the results fragment and join the form through form="usage-filters".
+  const refresh = { ...onForm, 'hx-include': `closest form, [form=${FILTERS_ID}]` };
+  return (
+    <form
+      id={FILTERS_ID}
+      class="usage-filters"
+      method="get"
+      action="/usage/users"
+      aria-label="Filter users"
+      {...onForm}
+    >
+      <label>
+        Search{' '}
+        <input
+          type="search"
+          name="q"
+          value={params.q}
+          maxlength={200}
+          placeholder="Name or e-mail"
+          autocomplete="off"
+          {...refresh}
+          hx-trigger="input changed delay:300ms"
+        />
+      </label>
+      <label>
+        Status{' '}
+        <select name="status" {...refresh} hx-trigger="change">
+          <option value="all" selected={params.status === 'all'}>
+            All
+          </option>
+          {STATUSES.map((s) => (
+            <option value={s} selected={params.status === s}>
+              {STATUS_LABEL[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Used feature{' '}
+        <select name="feature" {...refresh} hx-trigger="change">
+          <option value="" selected={!params.feature}>
+            Any
+          </option>
+          {FEATURES.map((f) => (
+            <option value={f} selected={params.feature === f}>
+              {FEATURE_LABEL[f]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {params.range !== 30 ? <input type="hidden" name="range" value={String(params.range)} /> : null}
+      <button type="submit">Apply</button>
+    </form>
+  );
+}
+
+export interface UsageResultsProps {
+  rows: UsageRow[];
+  total: number;
+  params: UsageParams;
+  now: number;
+  periodDays: number;
+}
+
+export function UsageResults({ rows, total, params, now, periodDays }: UsageResultsProps) {
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const firstIndex = (params.page - 1) * PAGE_SIZE;
+  return (
+    <section id={RESULTS_ID} aria-labelledby="usage-results-title" aria-live="polite">
+      {/* Sort travels with the filter form (form= links these inputs to it), so filtering keeps the order. */}
+      {params.sort !== 'name' ? (
+        <input type="hidden" form={FILTERS_ID} name="sort" value={params.sort} />
+      ) : null}
+      {params.dir !== defaultDir(params.sort) ? (
+        <input type="hidden" form={FILTERS_ID} name="dir" value={params.dir} />
+      ) : null}
+      <h2 id="usage-results-title" class="usage-count">
+        {total === 0
+          ? 'No users match'
+          : `${firstIndex + 1}–${firstIndex + rows.length} of ${total} user${total === 1 ? '' : 's'}`}
+      </h2>
+      {total > 0 ? (
+        <p class="usage-export">
+          {/* Every page of the current filters and order, not just this one. */}
+          <a href={usageUrl(params, { page: 1, range: 30 }, '/usage/users.csv')} download>
+            {total === 1 ? 'Export this user as CSV' : `Export these ${total} users as CSV`}
+          </a>
+        </p>
+      ) : null}
+      {rows.length === 0 ? (
+        <p class="muted">
+          {total > 0 ? (
+            <>
+              There is no page {params.page}. <a href={usageUrl(params, { page: 1 })}>Go to the first page</a>
+              .
+            </>
+          ) : (
+            <>
+              No user matches these filters.{' '}
+              <a href={usageUrl(params, { q: '', status: 'all', feature: undefined, page: 1 })}>
+                Clear filters
+              </a>
+              .
+            </>
+          )}
+        </p>
+      ) : (
+        <div class="table-scroll">
+          <table class="usage-table">
+            <caption class="visually-hidden">{`Licensed BlueJeans users; counts over the last ${periodDays} days`}</caption>
+            <thead>
+              <tr>
+                <SortHeader label="Name" sort="name" params={params} />
+                <SortHeader label="E-mail" sort="email" params={params} />
+                <th scope="col">Status</th>
+                <SortHeader label="Last active" sort="last_active" params={params} />
+                <SortHeader label="Hosted" sort="meetings" params={params} />
+                <th scope="col" class="num">
+                  Attended
+                </th>
+                <SortHeader label="Minutes" sort="minutes" params={params} />
+                {FEATURES.map((f) => (
+                  <th scope="col" class="num">
+                    {FEATURE_LABEL[f]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <UserRow row={r} now={now} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {pages > 1 ? <Pager params={params} pages={pages} /> : null}
+    </section>
+  );
+}
+
+function UserRow({ row, now }: { row: UsageRow; now: number }) {
+  return (
+    <tr data-status={row.status}>
+      <th scope="row">
+        {row.name}
+        {row.isAdmin ? (
+          <>
+            {' '}
+            <span class="badge idle">Admin</span>
+          </>
+        ) : null}
+      </th>
+      <td>{row.email ?? <span class="muted">none</span>}</td>
+      <td>
+        <span class={`badge ${TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>{' '}
+        <span class="reason">{statusReason(row.status, row, now)}</span>
+      </td>
+      <td>
+        {row.lastActiveAt != null ? (
+          <time datetime={isoTime(row.lastActiveAt)}>{formatDate(row.lastActiveAt)}</time>
+        ) : (
+          <span class="muted">never</span>
+        )}
+      </td>
+      <td class="num">{row.meetingsHosted}</td>
+      <td class="num">{row.meetingsAttended}</td>
+      <td class="num">{row.minutes}</td>
+      {FEATURES.map((f) => (
+        <td class="num">{row.features[f]}</td>
+      ))}
+    </tr>
+  );
+}
+
+/** A header link that sorts by its column; on the current column it flips the direction. */
+function SortHeader({ label, sort, params }: { label: string; sort: UsageSort; params: UsageParams }) {
+  const current = params.sort === sort;
+  const nextDir = current ? (params.dir === 'asc' ? 'desc' : 'asc') : defaultDir(sort);
+  const url = usageUrl(params, { sort, dir: nextDir, page: 1 });
+  return (
+    <th
+      scope="col"
+      class={sort === 'name' || sort === 'email' || sort === 'last_active' ? undefined : 'num'}
+      aria-sort={current ? (params.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+    >
+      <a href={url} {...swap(url)}>
+        {label}
+        {current ? <span aria-hidden="true">{params.dir === 'asc' ? ' ▲' : ' ▼'}</span> : null}
+      </a>
+    </th>
+  );
+}
+
+function Pager({ params, pages }: { params: UsageParams; pages: number }) {
+  const prev = params.page > 1 ? usageUrl(params, { page: Math.min(params.page - 1, pages) }) : undefined;
+  const next = params.page < pages ? usageUrl(params, { page: params.page + 1 }) : undefined;
+  return (
+    <nav class="pager" aria-label="Pages">
+      {prev ? (
+        <a href={prev} rel="prev" {...swap(prev)}>
+          ← Previous
+        </a>
+      ) : null}
+      <span>{`Page ${Math.min(params.page, pages)} of ${pages}`}</span>
+      {next ? (
+        <a href={next} rel="next" {...swap(next)}>
+          Next →
+        </a>
+      ) : null}
+    </nav>
+  );
+}

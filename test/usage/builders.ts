@@ -1,0 +1,82 @@
+/**
+ * Builders for usage tests: insert BlueJeans rows directly (the sync engine is not
+ * needed to test what the usage pages make of them). Every builder has defaults,
+ * so a test names only what it cares about.
+ */
+import type { Db } from '../../db/client';
+import { bjDailyUsage, bjMeetings, bjParticipants, bjUsers } from '../../db/schema';
+import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
+import { DAY_MS } from '../../src/usage/activity';
+
+export interface Seed {
+  db: Db;
+  connectionId: string;
+  now: number;
+  /** A moment `n` days (fractional allowed) before now. */
+  ago(days: number): number;
+  user(u: Partial<typeof bjUsers.$inferInsert> & { userId: string }): Promise<void>;
+  meeting(
+    m: Partial<typeof bjMeetings.$inferInsert> & { hostEmail: string; startTime: number },
+  ): Promise<string>;
+  participant(p: Partial<typeof bjParticipants.$inferInsert> & { meetingGuid?: string }): Promise<void>;
+  daily(day: string, activeUsers: number | null, meetings: number | null): Promise<void>;
+}
+
+let counter = 0;
+
+export async function seed(db: Db, now: number, orgId = 'local'): Promise<Seed> {
+  await ensureOrganization(db, orgId);
+  const { id: connectionId } = await getOrCreateConnection(db, orgId, 'bluejeans');
+  const ago = (days: number) => now - Math.round(days * DAY_MS);
+  return {
+    db,
+    connectionId,
+    now,
+    ago,
+    async user(u) {
+      await db.insert(bjUsers).values({
+        connectionId,
+        username: u.userId,
+        email: `${u.userId}@example.com`,
+        firstSeenAt: ago(365),
+        lastListedAt: now,
+        ...u,
+      });
+    },
+    async meeting(m) {
+      const meetingUuid = m.meetingUuid ?? `m-${++counter}`;
+      await db.insert(bjMeetings).values({ connectionId, syncedAt: now, ...m, meetingUuid });
+      return meetingUuid;
+    },
+    async participant(p) {
+      const meetingGuid = p.meetingGuid ?? `g-${++counter}`;
+      await db.insert(bjParticipants).values({
+        connectionId,
+        participantKey: p.userId ?? p.email ?? `p-${++counter}`,
+        ...p,
+        meetingGuid,
+      });
+    },
+    async daily(day, activeUsers, meetings) {
+      await db
+        .insert(bjDailyUsage)
+        .values({ connectionId, day, activeUsers, numMeetings: meetings, syncedAt: now });
+    },
+  };
+}
+
+/** Text of an HTML fragment with tags removed and whitespace collapsed, for readable assertions. */
+export function textOf(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** User ids of the table rows, in order (rows carry `data-status`; the id is the e-mail's local part). */
+export function rowEmails(html: string): string[] {
+  return [...html.matchAll(/<tr data-status="[a-z]+">.*?<td>([^<]*)<\/td>/gs)].map((m) => m[1] ?? '');
+}
