@@ -4,14 +4,17 @@
  */
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './deps';
+import { routeAwareSecureHeaders } from './embed/headers';
 import { sameOriginOnly } from './lib/csrf';
 import { tenancy } from './lib/tenancy';
 import { connectionRoutes } from './routes/connections';
 import { dashboardRoutes } from './routes/dashboard';
+import { embedRoutes } from './routes/embed';
 import { errorHandler, notFound } from './routes/errors';
 import { healthRoutes } from './routes/health';
+import { syncRoutes } from './routes/sync';
+import { usageRoutes } from './routes/usage';
 
 export type App = Hono<AppEnv>;
 
@@ -20,23 +23,7 @@ export function createApp(deps: Deps): App {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        // "Sign in with BlueJeans" posts here, then redirects to BlueJeans' consent page.
-        formAction: ["'self'", new URL(deps.config.BLUEJEANS_AUTH_BASE).origin],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-      xFrameOptions: 'DENY',
-      referrerPolicy: 'same-origin',
-    }),
-  );
+  app.use(routeAwareSecureHeaders(deps));
   app.use(async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -49,6 +36,9 @@ export function createApp(deps: Deps): App {
 
   app.route('/', dashboardRoutes);
   app.route('/', connectionRoutes);
+  app.route('/', syncRoutes);
+  app.route('/', usageRoutes);
+  app.route('/', embedRoutes);
 
   app.notFound(notFound);
   app.onError(errorHandler(deps.logger));

@@ -7,20 +7,32 @@
  * - `access`: behind Cloudflare Access. Every request carries the
  *   `Cf-Access-Jwt-Assertion` JWT, verified against the team's published keys and
  *   the application's audience; the deployment is one organization (`default`).
+ * - `/embed/*` in either mode: a host portal's iframe cannot present the Access
+ *   sign-in (third-party context), so these paths are admitted on the embed
+ *   session cookie instead (src/embed/session.ts); the routes refuse requests
+ *   without one. The cookie is read on these paths only, so an embed session never
+ *   opens any other route.
  */
 import { createMiddleware } from 'hono/factory';
 import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
 import { ensureOrganization, LOCAL_ORG_ID } from '../connections/store';
 import type { AppEnv, Deps } from '../deps';
+import { isEmbedPath, openSession, readSessionCookie } from '../embed/session';
+import type { Config } from '../env';
 import { userError } from './http-errors';
 
 export const ACCESS_ORG_ID = 'default';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** The one organization this deployment serves. */
+export function deploymentOrgId(config: Config): string {
+  return config.AUTH_MODE === 'access' ? ACCESS_ORG_ID : LOCAL_ORG_ID;
+}
+
 export function tenancy(deps: Deps) {
   const { config } = deps;
-  const orgId = config.AUTH_MODE === 'access' ? ACCESS_ORG_ID : LOCAL_ORG_ID;
+  const orgId = deploymentOrgId(config);
   let orgReady: Promise<void> | undefined;
   const jwks =
     config.AUTH_MODE === 'access' && config.ACCESS_TEAM_DOMAIN
@@ -30,7 +42,19 @@ export function tenancy(deps: Deps) {
       : undefined;
 
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (jwks) {
+    if (isEmbedPath(c.req.path)) {
+      if (config.AUTH_MODE === 'local') assertLoopback(c.req.url);
+      const session = config.EMBED_SECRET
+        ? await openSession(readSessionCookie(c), config.EMBED_SECRET, deps.clock.now())
+        : undefined;
+      // A session minted for another organization (a changed AUTH_MODE) is no session here.
+      if (session && session.org === orgId) {
+        c.set('embedSession', session);
+        c.set('actor', `embed:${session.sub}`);
+      } else {
+        c.set('actor', 'embed:anonymous');
+      }
+    } else if (jwks) {
       const token = c.req.header('Cf-Access-Jwt-Assertion');
       if (!token)
         throw userError(401, 'Sign in through your organization’s Cloudflare Access to use Seatwise.');
@@ -48,12 +72,7 @@ export function tenancy(deps: Deps) {
         throw userError(401, 'Your Cloudflare Access sign-in could not be verified. Sign in again.');
       }
     } else {
-      if (!LOOPBACK_HOSTS.has(new URL(c.req.url).hostname)) {
-        throw userError(
-          403,
-          'Seatwise is in local mode, which only serves this machine. Set AUTH_MODE=access to serve others.',
-        );
-      }
+      assertLoopback(c.req.url);
       c.set('actor', 'local-admin');
     }
     orgReady ??= ensureOrganization(deps.db, orgId).catch((err) => {
@@ -64,4 +83,13 @@ export function tenancy(deps: Deps) {
     c.set('orgId', orgId);
     await next();
   });
+}
+
+function assertLoopback(url: string): void {
+  if (!LOOPBACK_HOSTS.has(new URL(url).hostname)) {
+    throw userError(
+      403,
+      'Seatwise is in local mode, which only serves this machine. Set AUTH_MODE=access to serve others.',
+    );
+  }
 }

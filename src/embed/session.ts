@@ -1,0 +1,121 @@
+/**
+ * The embed session: after a token verifies, the iframe holds a signed,
+ * partitioned cookie instead of the token, so htmx requests from the frame
+ * carry identity without the token lingering in URLs.
+ *
+ * Choice: a fixed one-hour life, never extended. Host portals mint a fresh
+ * token on every page view, so a long session buys nothing; a fixed end bounds
+ * a leaked cookie and lets a role change in the host take effect within the hour.
+ */
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { jwtVerify, SignJWT } from 'jose';
+import type { EmbedClaims, EmbedRole } from './token';
+
+/** Sent with the `__Host-` prefix: Secure, Path=/, no Domain, so no sibling host can plant or read it. */
+export const SESSION_COOKIE = 'seatwise_embed';
+export const SESSION_SECONDS = 60 * 60;
+const SESSION_AUDIENCE = 'seatwise-embed-session';
+
+/** Who the iframe speaks for. */
+export interface EmbedSession {
+  org: string;
+  sub: string;
+  role: EmbedRole;
+  /** Epoch seconds. */
+  exp: number;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set by tenancy on /embed/* requests that carry a valid embed session cookie. */
+    embedSession?: EmbedSession;
+  }
+}
+
+const keys = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * Sessions are signed with a key derived from EMBED_SECRET, not the secret itself,
+ * so an embed token can never pass for a session (or the reverse).
+ */
+function sessionKey(secret: string): Promise<Uint8Array> {
+  let key = keys.get(secret);
+  if (!key) {
+    const enc = new TextEncoder();
+    key = crypto.subtle
+      .importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+      .then((k) => crypto.subtle.sign('HMAC', k, enc.encode('seatwise/embed-session/v1')))
+      .then((mac) => new Uint8Array(mac));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** Signs a session for verified token claims, ending one hour from now. */
+export async function sealSession(claims: EmbedClaims, secret: string, nowMs: number): Promise<string> {
+  const now = Math.floor(nowMs / 1000);
+  return new SignJWT({ org: claims.org, role: claims.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setAudience(SESSION_AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + SESSION_SECONDS)
+    .sign(await sessionKey(secret));
+}
+
+/** The session a cookie value holds, or undefined when it is missing, forged or over. */
+export async function openSession(
+  value: string | undefined,
+  secret: string,
+  nowMs: number,
+): Promise<EmbedSession | undefined> {
+  if (!value) return undefined;
+  try {
+    const { payload } = await jwtVerify(value, await sessionKey(secret), {
+      algorithms: ['HS256'],
+      audience: SESSION_AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+      currentDate: new Date(nowMs),
+    });
+    const { org, role, sub, exp } = payload;
+    if (typeof org !== 'string' || typeof sub !== 'string' || typeof exp !== 'number') return undefined;
+    if (role !== 'admin' && role !== 'viewer') return undefined;
+    return { org, sub, role, exp };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets the session cookie with exactly the attributes a third-party iframe needs (CHIPS). */
+export function setSessionCookie(c: Context, value: string): void {
+  setCookie(c, SESSION_COOKIE, value, {
+    prefix: 'host',
+    path: '/',
+    secure: true,
+    httpOnly: true,
+    sameSite: 'None',
+    partitioned: true,
+    maxAge: SESSION_SECONDS,
+  });
+}
+
+export function readSessionCookie(c: Context): string | undefined {
+  return getCookie(c, SESSION_COOKIE, 'host');
+}
+
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, {
+    prefix: 'host',
+    path: '/',
+    secure: true,
+    httpOnly: true,
+    sameSite: 'None',
+    partitioned: true,
+  });
+}
+
+/** True for the embeddable paths (and only them: `/embedded` is not one). */
+export function isEmbedPath(path: string): boolean {
+  return path === '/embed' || path.startsWith('/embed/');
+}

@@ -1,0 +1,126 @@
+/**
+ * Verifies the embed token a host portal signs with EMBED_SECRET (DESIGN.md,
+ * "Embed token"). Every refusal carries a message written for the host portal's
+ * developer, because they are the one who can fix it.
+ */
+import { errors, jwtVerify } from 'jose';
+import { z } from 'zod';
+
+export const EMBED_AUDIENCE = 'seatwise-embed';
+/** The longest life a token may claim; longer-lived tokens are refused, not trimmed. */
+export const MAX_TOKEN_LIFE_SECONDS = 15 * 60;
+/** Small: hosts and Seatwise both run NTP; a larger window only widens replay. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+export type EmbedRole = 'admin' | 'viewer';
+
+/** The verified identity a token carries. */
+export interface EmbedClaims {
+  org: string;
+  sub: string;
+  role: EmbedRole;
+  /** Epoch seconds. */
+  exp: number;
+}
+
+/** Why a token was refused: 401 for a bad token, 403 for a good token for another organization. */
+export class EmbedTokenError extends Error {
+  override readonly name = 'EmbedTokenError';
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const id = (name: string) =>
+  z
+    .string({ error: `the "${name}" claim must be a string` })
+    .min(1, `the "${name}" claim must not be empty`)
+    .max(256, `the "${name}" claim is longer than 256 characters`);
+
+/** The claims beyond what jose checks (aud, exp, signature). Exported for the property tests. */
+export const EmbedClaimsSchema = z.object({
+  org: id('org'),
+  sub: id('sub'),
+  role: z.enum(['admin', 'viewer'], { error: 'the "role" claim must be "admin" or "viewer"' }),
+  exp: z.number({ error: 'the "exp" claim must be a number of seconds' }),
+  iat: z.number({ error: 'the "iat" claim must be a number of seconds' }).optional(),
+});
+
+const REQUIRED = ['org', 'sub', 'role', 'exp'] as const;
+
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+/**
+ * Checks a token's claims against the 15-minute rule and this deployment's org.
+ * Pure (no signature work), so property tests can drive it directly.
+ */
+export function checkEmbedClaims(payload: unknown, expectedOrg: string, nowSeconds: number): EmbedClaims {
+  const parsed = EmbedClaimsSchema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new EmbedTokenError(401, `The embed token was refused: ${issue?.message ?? 'bad claims'}.`);
+  }
+  const { org, sub, role, exp, iat } = parsed.data;
+  const limit = MAX_TOKEN_LIFE_SECONDS + CLOCK_TOLERANCE_SECONDS;
+  if (exp - nowSeconds > limit || (iat !== undefined && exp - iat > MAX_TOKEN_LIFE_SECONDS)) {
+    throw new EmbedTokenError(
+      401,
+      'The embed token lives too long: "exp" must be at most 15 minutes after it is issued. Sign a fresh token for each page view.',
+    );
+  }
+  if (iat !== undefined && iat - nowSeconds > CLOCK_TOLERANCE_SECONDS) {
+    throw new EmbedTokenError(401, 'The embed token was issued in the future: check the host’s clock.');
+  }
+  if (exp <= nowSeconds - CLOCK_TOLERANCE_SECONDS) {
+    throw new EmbedTokenError(401, 'The embed token has expired. Sign a fresh token for each page view.');
+  }
+  if (org !== expectedOrg) {
+    throw new EmbedTokenError(
+      403,
+      `The embed token is for organization "${org}", which this Seatwise deployment does not serve.`,
+    );
+  }
+  return { org, sub, role, exp };
+}
+
+/** Verifies signature (HS256 only), audience and expiry with jose, then the claims. */
+export async function verifyEmbedToken(
+  token: string,
+  secret: string,
+  expectedOrg: string,
+  nowMs: number,
+): Promise<EmbedClaims> {
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, key(secret), {
+      algorithms: ['HS256'],
+      audience: EMBED_AUDIENCE,
+      requiredClaims: [...REQUIRED],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: new Date(nowMs),
+    }));
+  } catch (err) {
+    throw new EmbedTokenError(401, explain(err));
+  }
+  return checkEmbedClaims(payload, expectedOrg, Math.floor(nowMs / 1000));
+}
+
+/** jose's errors, said in terms of what the host portal should change. */
+function explain(err: unknown): string {
+  const prefix = 'The embed token was refused: ';
+  if (err instanceof errors.JWTExpired)
+    return 'The embed token has expired. Sign a fresh token for each page view.';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'aud') return `${prefix}"aud" must be "${EMBED_AUDIENCE}".`;
+    if (err.reason === 'missing') return `${prefix}the "${err.claim}" claim is missing.`;
+    return `${prefix}the "${err.claim}" claim is invalid (${err.reason}).`;
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported)
+    return `${prefix}it must be signed with HS256 using EMBED_SECRET.`;
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return `${prefix}its signature does not match; sign it with this deployment’s EMBED_SECRET.`;
+  return `${prefix}it is not a well-formed signed JWT.`;
+}

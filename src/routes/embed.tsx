@@ -1,0 +1,166 @@
+/**
+ * /embed/*: the Connections card inside a host portal's iframe.
+ *
+ * GET /embed/card?token=  verifies the host's token, sets the partitioned session
+ *                         cookie and redirects (303) to /embed/card, so the token
+ *                         leaves the URL (history, referrers) at once.
+ * GET /embed/card         the card for the session (fragment when htmx asks).
+ * GET /embed/open/:page   no-JS fallback: a link that opens Seatwise outside the frame.
+ * GET|POST /embed/disconnect  admins only, the same confirm step as the dashboard.
+ */
+import { type Context, Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { ConnectFlowError } from '../connections/connect';
+import { disconnect } from '../connections/disconnect';
+import type { ConnectionRow } from '../connections/store';
+import type { AppEnv } from '../deps';
+import { EmbedMessage, EmbedPage, OpenOutside } from '../embed/pages';
+import { type EmbedSession, sealSession, setSessionCookie } from '../embed/session';
+import { EmbedTokenError, verifyEmbedToken } from '../embed/token';
+import { isHtmx } from '../lib/http-errors';
+import { deploymentOrgId } from '../lib/tenancy';
+import { type CardUrls, ConnectionCard } from '../views/connection-card';
+import { DisconnectConfirm } from '../views/disconnect-confirm';
+import { ErrorFragment } from '../views/error-pages';
+import { loadCardModel } from './card-response';
+import { flowContext, formBodyLimit, loadConnection, URLS } from './connection-support';
+import { errorHandler } from './errors';
+import { NOTICES } from './flow-response';
+import { validate } from './validate';
+
+type Ctx = Context<AppEnv>;
+
+/** The card's buttons lead to embed routes; nothing in the frame navigates to a non-embed page. */
+export const EMBED_URLS: CardUrls = {
+  card: '/embed/card',
+  connect: '/embed/open/connect',
+  disconnect: '/embed/disconnect',
+  audit: '/embed/open/audit',
+  invite: '/embed/open/invites',
+};
+
+/** Pages an admin may open outside the frame (public/assets/embed.js holds the same map). */
+const OUTSIDE = {
+  connect: { label: 'Connect BlueJeans', href: URLS.connect },
+  audit: { label: 'Activity log', href: URLS.audit },
+  invites: { label: 'Invite your BlueJeans admin', href: URLS.invite },
+} as const;
+
+function refuse(c: Ctx, status: ContentfulStatusCode, title: string, message: string, forDeveloper = false) {
+  if (isHtmx(c.req)) return c.html(<ErrorFragment message={message} />, status);
+  return c.html(<EmbedMessage title={title} message={message} forDeveloper={forDeveloper} />, status);
+}
+
+function requireSession(c: Ctx, role?: 'admin'): EmbedSession {
+  const session = c.var.embedSession;
+  if (!session) {
+    throw new HTTPException(401, {
+      message:
+        'This embedded card has no session: it expired, or the browser blocks cookies in frames. Reload the page.',
+    });
+  }
+  if (role && session.role !== role) {
+    throw new HTTPException(403, { message: 'Only admins can change the BlueJeans connection.' });
+  }
+  return session;
+}
+
+async function cardResponse(c: Ctx, row: ConnectionRow, session: EmbedSession, notice?: string) {
+  const model = await loadCardModel(c, row, {
+    urls: EMBED_URLS,
+    readOnly: session.role === 'viewer',
+    ...(notice ? { notice } : {}),
+  });
+  if (isHtmx(c.req)) return c.html(<ConnectionCard model={model} />);
+  return c.html(
+    <EmbedPage title="BlueJeans">
+      <ConnectionCard model={model} />
+    </EmbedPage>,
+  );
+}
+
+const DisconnectSchema = z.object({ data: z.enum(['keep', 'delete']).default('keep') });
+
+export const embedRoutes = new Hono<AppEnv>()
+  .use('/embed/*', async (c, next) => {
+    if (!c.var.deps.config.EMBED_SECRET) {
+      return refuse(
+        c,
+        404,
+        'Embedding is off',
+        'Embedding is off on this Seatwise deployment: its operator has not set EMBED_SECRET.',
+        true,
+      );
+    }
+    await next();
+  })
+  .get('/embed/card', async (c) => {
+    const token = c.req.query('token');
+    if (token !== undefined) {
+      const { config, clock } = c.var.deps;
+      const secret = config.EMBED_SECRET!;
+      try {
+        const claims = await verifyEmbedToken(token, secret, deploymentOrgId(config), clock.now());
+        setSessionCookie(c, await sealSession(claims, secret, clock.now()));
+      } catch (err) {
+        if (!(err instanceof EmbedTokenError)) throw err;
+        return refuse(c, err.status, 'This card cannot be shown', err.message, true);
+      }
+      return c.redirect('/embed/card', 303);
+    }
+    const session = requireSession(c);
+    return cardResponse(c, await loadConnection(c), session);
+  })
+  .get('/embed/open/:page{connect|audit|invites}', (c) => {
+    requireSession(c, 'admin');
+    const page = OUTSIDE[c.req.param('page') as keyof typeof OUTSIDE];
+    return c.html(<OpenOutside label={page.label} href={page.href} />);
+  })
+  .get('/embed/disconnect', async (c) => {
+    const session = requireSession(c, 'admin');
+    const row = await loadConnection(c);
+    if (row.state === 'disconnected') return cardResponse(c, row, session, 'BlueJeans is not connected.');
+    const confirm = (
+      <DisconnectConfirm
+        state={row.state}
+        enterpriseName={row.enterpriseName}
+        enterpriseId={row.enterpriseId}
+        lastSyncedAt={row.lastSyncedAt}
+        now={c.var.deps.clock.now()}
+        urls={{ disconnect: EMBED_URLS.disconnect, card: EMBED_URLS.card }}
+      />
+    );
+    if (isHtmx(c.req)) return c.html(confirm);
+    return c.html(<EmbedPage title="Disconnect BlueJeans">{confirm}</EmbedPage>);
+  })
+  .post(
+    '/embed/disconnect',
+    formBodyLimit,
+    validate('form', DisconnectSchema, (result) => {
+      if (!result.success)
+        throw new HTTPException(422, { message: 'Choose whether to keep or delete the synced data.' });
+    }),
+    async (c) => {
+      const session = requireSession(c, 'admin');
+      const keepData = c.req.valid('form').data === 'keep';
+      const connection = await loadConnection(c);
+      try {
+        await disconnect(flowContext(c), { connection, keepData });
+      } catch (err) {
+        if (!(err instanceof ConnectFlowError)) throw err;
+        return cardResponse(c, await loadConnection(c), session, err.message);
+      }
+      if (!isHtmx(c.req)) return c.redirect('/embed/card', 303);
+      const notice = NOTICES[keepData ? 'disconnected' : 'disconnected-deleted'];
+      return cardResponse(c, await loadConnection(c), session, notice);
+    },
+  )
+  .onError((err, c) => {
+    // Refusals stay in the embed layout (no links into the app the frame cannot show).
+    if (err instanceof HTTPException && err.status < 500) {
+      return refuse(c, err.status, 'This card cannot be shown', err.message || 'That request was refused.');
+    }
+    return errorHandler(c.var.deps.logger)(err, c);
+  });
