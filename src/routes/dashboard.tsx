@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { buildCardModel } from '../connections/card-model';
 import type { AppEnv } from '../deps';
 import { ConnectionCard } from '../views/connection-card';
 import { Layout } from '../views/layout';
+import { loadCardModel } from './card-response';
 import { loadConnection } from './connection-support';
 import { isNoticeKey, NOTICES } from './flow-response';
 
@@ -21,7 +21,7 @@ export const dashboardRoutes = new Hono<AppEnv>().get('/', async (c) => {
           {NOTICES[key]}
         </p>
       ) : null}
-      <ConnectionCard model={buildCardModel(connection, { now: c.var.deps.clock.now() })} />
+      <ConnectionCard model={await loadCardModel(c, connection)} />
       <p>
         <a href="/usage/users">See usage</a>: who uses which licences and features.
       </p>

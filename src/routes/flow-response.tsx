@@ -2,11 +2,11 @@
 import type { Context } from 'hono';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { buildCardModel } from '../connections/card-model';
 import type { ConnectMode } from '../connections/connect';
 import type { AppEnv } from '../deps';
 import { isHtmx } from '../lib/http-errors';
 import { ConnectPage, FlowDone } from '../views/connect-page';
+import { loadCardModel } from './card-response';
 import { loadConnection } from './connection-support';
 
 type Ctx = Context<AppEnv>;
@@ -28,7 +28,7 @@ export function flowResponse(
 
 /** Dashboard notices after a flow; the dashboard shows only these known ones (never text from a URL). */
 export const NOTICES = {
-  connected: 'BlueJeans is connected. The first sync starts with the next scheduled run (every 15 minutes).',
+  connected: 'BlueJeans is connected. The first sync starts within 15 minutes, or at once with Sync now.',
   reconnected: 'BlueJeans is reconnected. Syncing resumes with the next scheduled run.',
   cancelled: 'Nothing was saved.',
   disconnected: 'BlueJeans is disconnected. Synced data was kept.',
@@ -44,7 +44,5 @@ export function isNoticeKey(value: string | undefined): value is NoticeKey {
 export async function done(c: Ctx, notice: NoticeKey) {
   if (!isHtmx(c.req)) return c.redirect(`/?notice=${notice}`, 303);
   const row = await loadConnection(c);
-  return c.html(
-    <FlowDone message={NOTICES[notice]} card={buildCardModel(row, { now: c.var.deps.clock.now() })} />,
-  );
+  return c.html(<FlowDone message={NOTICES[notice]} card={await loadCardModel(c, row)} />);
 }

@@ -202,7 +202,7 @@ function StatusLine({ model }: { model: ConnectionCardModel }) {
       return model.lastSyncedAt ? (
         <span>Syncing every 15 minutes.</span>
       ) : (
-        <span>The first sync starts with the next scheduled run (every 15 minutes).</span>
+        <span>The first sync starts within 15 minutes; press Sync now to start it at once.</span>
       );
     case 'syncing':
       return <span>Fetching the latest data from BlueJeans…</span>;

@@ -48,7 +48,7 @@ describe('GET /connections/bluejeans/card', () => {
     expect(html).toContain('data-state="connected"');
     expect(html).toContain(`id ${s.sim.enterpriseId}`);
     expect(html).toContain('demo-app-key · App Key and App Secret');
-    expect(html).toContain('The first sync starts with the next scheduled run');
+    expect(html).toContain('The first sync starts within 15 minutes');
     expect(html).toMatch(/<button type="submit">\s*Reconnect\s*<\/button>/);
     expect(html).toMatch(/<button type="submit" class="danger">\s*Disconnect\s*<\/button>/);
     expect(html).not.toMatch(/>\s*Connect\s*</);
