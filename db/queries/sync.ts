@@ -138,3 +138,21 @@ export function lastActiveStatement(db: Db, connectionId: string) {
     ), last_active_at)
     where connection_id = ${connectionId}`);
 }
+
+/**
+ * PSTN use comes from meeting history (dial-out, toll-free, DID minutes, PSTN-only), but history carries
+ * no Command Center UUID: the two listings describe the same meeting by its host and start time, which
+ * the (connection_id, host_email, start_time) index answers. One set-based UPDATE, so it does not matter
+ * which of the two streams arrived first.
+ */
+export function pstnFromHistoryStatement(db: Db, connectionId: string) {
+  return db.run(sql`
+    update bj_meetings set pstn = exists (
+      select 1 from bj_meeting_history h
+      where h.connection_id = bj_meetings.connection_id
+        and h.leader_email = bj_meetings.host_email
+        and h.start_time = bj_meetings.start_time
+        and (h.pstn_only = 1 or h.dialout_minutes > 0 or h.toll_free_minutes > 0 or h.did_minutes > 0)
+    )
+    where connection_id = ${connectionId}`);
+}

@@ -6,6 +6,7 @@ import {
   DONE,
   finishRunStatement,
   lastActiveStatement,
+  pstnFromHistoryStatement,
   readCheckpoints,
   runErrorStatement,
 } from '../../db/queries/sync';
@@ -47,7 +48,11 @@ export async function completeRun(
       lastError: null,
       nextSyncAt: now + options.intervalMs,
     },
-    also: [lastActiveStatement(deps.db, row.id), finishRunStatement(deps.db, runId, 'succeeded', now)],
+    also: [
+      pstnFromHistoryStatement(deps.db, row.id),
+      lastActiveStatement(deps.db, row.id),
+      finishRunStatement(deps.db, runId, 'succeeded', now),
+    ],
     now,
   });
 }

@@ -3,17 +3,16 @@
  * inserted many per statement, chunked so no statement binds more than SQLite's historic 999 parameters
  * (remote libSQL servers may keep that limit).
  */
-import { and, eq, getTableColumns, inArray, sql, type Table } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type Table } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
 import { bjDailyUsage, bjMeetingHistory, bjMeetings, bjParticipants, bjUsers } from '../../db/schema';
-import {
-  type DailyActiveRow,
-  type DailyMeetingUsageRow,
-  type HistoryRecord,
-  historyUsedPstn,
-  type MeetingRow,
-  type UserRow,
+import type {
+  DailyActiveRow,
+  DailyMeetingUsageRow,
+  HistoryRecord,
+  MeetingRow,
+  UserRow,
 } from '../connectors/bluejeans';
 
 export type Statement = BatchItem<'sqlite'>;
@@ -176,32 +175,6 @@ export function historyStatements(
           set: excluded(bjParticipants, PARTICIPANT_COLUMNS),
         }),
     );
-  }
-  // Two set-based updates (PSTN or not) instead of one per meeting.
-  for (const pstn of [true, false]) {
-    const uuids = unique
-      .filter((r) => r.history.meetingUuid && historyUsedPstn(r.history) === pstn)
-      .map((r) => r.history.meetingUuid as string);
-    for (const part of chunk(
-      uuids.map((u) => ({ u })),
-      2,
-    )) {
-      if (part.length === 0) continue;
-      out.push(
-        db
-          .update(bjMeetings)
-          .set({ pstn })
-          .where(
-            and(
-              eq(bjMeetings.connectionId, connectionId),
-              inArray(
-                bjMeetings.meetingUuid,
-                part.map((p) => p.u),
-              ),
-            ),
-          ),
-      );
-    }
   }
   return out;
 }

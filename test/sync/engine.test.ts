@@ -49,12 +49,13 @@ describe('a full sync run', () => {
     expect(active[0]?.n).toBeGreaterThan(0);
     const pstnHistory = await env.deps.db.all<{ n: number }>(
       sql`select count(*) as n from bj_meeting_history h join bj_meetings m
-          on m.connection_id = h.connection_id and m.meeting_uuid = h.meeting_uuid
+          on m.connection_id = h.connection_id and m.host_email = h.leader_email and m.start_time = h.start_time
           where h.pstn_only = 1 or h.dialout_minutes > 0 or h.toll_free_minutes > 0 or h.did_minutes > 0`,
     );
     const pstnMeetings = await env.deps.db.all<{ n: number }>(
       sql`select count(*) as n from bj_meetings where pstn = 1`,
     );
+    expect(pstnHistory[0]?.n).toBeGreaterThan(0);
     expect(pstnMeetings[0]?.n).toBe(pstnHistory[0]?.n);
   });
 
