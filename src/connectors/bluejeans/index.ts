@@ -296,4 +296,3 @@ export type {
   UserActivityRow,
   UserRow,
 } from './map';
-export { historyUsedPstn } from './map';

@@ -111,16 +111,6 @@ export function mapHistory(h: MeetingHistory): HistoryRow {
   };
 }
 
-/** Whether a meeting used the phone network (what `bj_meetings.pstn` means), from its history. */
-export function historyUsedPstn(h: HistoryRow): boolean {
-  return (
-    Boolean(h.pstnOnly) ||
-    (h.dialoutMinutes ?? 0) > 0 ||
-    (h.tollFreeMinutes ?? 0) > 0 ||
-    (h.didMinutes ?? 0) > 0
-  );
-}
-
 /** The stable key of a participant: user id, else email, else position (`#3`). */
 export function participantKey(p: HistoryParticipant, index: number): string {
   return p.userId ?? email(p.email) ?? `#${index}`;
