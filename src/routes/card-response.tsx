@@ -10,6 +10,7 @@ import type { AppEnv } from '../deps';
 import { isHtmx } from '../lib/http-errors';
 import { syncProgress } from '../sync/progress';
 import { ConnectionCard, type ConnectionCardModel } from '../views/connection-card';
+import { DisconnectConfirm } from '../views/disconnect-confirm';
 import { Layout } from '../views/layout';
 
 type Ctx = Context<AppEnv>;
@@ -43,5 +44,19 @@ export async function cardResponse(
       <ConnectionCard model={model} />
     </Layout>,
     status,
+  );
+}
+
+/** The disconnect confirm step for a row, pointing at the dashboard's or the embed's URLs. */
+export function disconnectConfirm(c: Ctx, row: ConnectionRow, urls: { disconnect: string; card: string }) {
+  return (
+    <DisconnectConfirm
+      state={row.state}
+      enterpriseName={row.enterpriseName}
+      enterpriseId={row.enterpriseId}
+      lastSyncedAt={row.lastSyncedAt}
+      now={c.var.deps.clock.now()}
+      urls={urls}
+    />
   );
 }

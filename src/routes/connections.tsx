@@ -9,10 +9,9 @@ import { ConnectFlowError } from '../connections/connect';
 import { disconnect } from '../connections/disconnect';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
-import { DisconnectConfirm } from '../views/disconnect-confirm';
 import { Layout } from '../views/layout';
 import { auditRoutes } from './audit';
-import { cardResponse } from './card-response';
+import { cardResponse, disconnectConfirm } from './card-response';
 import { BASE, flowContext, formBodyLimit, loadConnection, URLS } from './connection-support';
 import { connectRoutes } from './connections-connect';
 import { NOTICES } from './flow-response';
@@ -35,16 +34,7 @@ const cardRoutes = new Hono<AppEnv>()
   .get('/disconnect', async (c) => {
     const row = await loadConnection(c);
     if (row.state === 'disconnected') return cardResponse(c, row, 'BlueJeans is not connected.');
-    const confirm = (
-      <DisconnectConfirm
-        state={row.state}
-        enterpriseName={row.enterpriseName}
-        enterpriseId={row.enterpriseId}
-        lastSyncedAt={row.lastSyncedAt}
-        now={c.var.deps.clock.now()}
-        urls={{ disconnect: URLS.disconnect, card: URLS.card }}
-      />
-    );
+    const confirm = disconnectConfirm(c, row, { disconnect: URLS.disconnect, card: URLS.card });
     if (isHtmx(c.req)) return c.html(confirm);
     return c.html(
       <Layout title="Disconnect BlueJeans">

@@ -22,9 +22,8 @@ import { EmbedTokenError, verifyEmbedToken } from '../embed/token';
 import { isHtmx } from '../lib/http-errors';
 import { deploymentOrgId } from '../lib/tenancy';
 import { type CardUrls, ConnectionCard } from '../views/connection-card';
-import { DisconnectConfirm } from '../views/disconnect-confirm';
 import { ErrorFragment } from '../views/error-pages';
-import { loadCardModel } from './card-response';
+import { disconnectConfirm, loadCardModel } from './card-response';
 import { flowContext, formBodyLimit, loadConnection, URLS } from './connection-support';
 import { errorHandler } from './errors';
 import { NOTICES } from './flow-response';
@@ -122,16 +121,7 @@ export const embedRoutes = new Hono<AppEnv>()
     const session = requireSession(c, 'admin');
     const row = await loadConnection(c);
     if (row.state === 'disconnected') return cardResponse(c, row, session, 'BlueJeans is not connected.');
-    const confirm = (
-      <DisconnectConfirm
-        state={row.state}
-        enterpriseName={row.enterpriseName}
-        enterpriseId={row.enterpriseId}
-        lastSyncedAt={row.lastSyncedAt}
-        now={c.var.deps.clock.now()}
-        urls={{ disconnect: EMBED_URLS.disconnect, card: EMBED_URLS.card }}
-      />
-    );
+    const confirm = disconnectConfirm(c, row, { disconnect: EMBED_URLS.disconnect, card: EMBED_URLS.card });
     if (isHtmx(c.req)) return c.html(confirm);
     return c.html(<EmbedPage title="Disconnect BlueJeans">{confirm}</EmbedPage>);
   })
