@@ -78,21 +78,32 @@ export interface BjEnvOptions {
 }
 
 /**
- * A simulator, a database with one connection row, and a connector over both, on one manual clock.
- * Simulated latency advances the clock without counting as a client sleep, so `clock.slept` holds only
- * the connector's own waits.
+ * The small seeded enterprise the connector and sync tests share, on the test's clock: simulated latency
+ * advances the clock instead of waiting.
  */
-export async function bjEnv(options: BjEnvOptions = {}) {
-  const clock = yieldingClock(manualClock(T0));
-  const sim = createSimulator({
+export function clockedSimulator(
+  clock: { now(): number; advance(ms: number): void },
+  overrides: Parameters<typeof createSimulator>[0] = {},
+) {
+  return createSimulator({
     seed: 7,
     users: 40,
     days: 5,
     anchor: ANCHOR,
     now: () => clock.now(),
     sleep: async (ms) => clock.advance(ms),
-    ...options.sim,
+    ...overrides,
   });
+}
+
+/**
+ * A simulator, a database with one connection row, and a connector over both, on one manual clock.
+ * Simulated latency advances the clock without counting as a client sleep, so `clock.slept` holds only
+ * the connector's own waits.
+ */
+export async function bjEnv(options: BjEnvOptions = {}) {
+  const clock = yieldingClock(manualClock(T0));
+  const sim = clockedSimulator(clock, options.sim);
   const raw: FetchLike = (input, init) => sim.fetch(new Request(input, init));
   const fetch = options.wrapFetch ? options.wrapFetch(raw) : raw;
   const { db, url } = await freshDb();

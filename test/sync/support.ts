@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
-import { createSimulator, type SimOptions } from '../../sim';
+import type { SimOptions } from '../../sim';
 import { createApp } from '../../src/app';
 import { sealCredentials } from '../../src/connections/credentials';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
@@ -18,7 +18,7 @@ import { manualClock } from '../../src/lib/clock';
 import { runUntilSettled } from '../../src/sync/engine';
 import type { SyncOptions } from '../../src/sync/options';
 import type { SliceOutcome } from '../../src/sync/slice';
-import { ANCHOR, DAY, ORIGIN, T0, walk, yieldingClock } from '../connector/support';
+import { ANCHOR, clockedSimulator, DAY, ORIGIN, T0, walk, yieldingClock } from '../connector/support';
 import { testDeps } from '../helpers/deps';
 
 export { ANCHOR, DAY, T0 };
@@ -39,15 +39,7 @@ export interface SyncEnvOptions {
 
 export async function syncEnv(options: SyncEnvOptions = {}) {
   const clock = yieldingClock(manualClock(options.start ?? T0));
-  const sim = createSimulator({
-    seed: 7,
-    users: 40,
-    days: 5,
-    anchor: ANCHOR,
-    now: () => clock.now(),
-    sleep: async (ms) => clock.advance(ms),
-    ...options.sim,
-  });
+  const sim = clockedSimulator(clock, options.sim);
   let override: FetchLike | undefined;
   const fetch: FetchLike = (input, init) =>
     override ? override(input, init) : sim.fetch(new Request(input, init));
