@@ -6,7 +6,7 @@
  * that crashes simply lets the lease expire. Used for `token:<connectionId>` (one token request at a time)
  * and `sync:<connectionId>` (one sync at a time).
  */
-import { and, eq, lte, or } from 'drizzle-orm';
+import { and, eq, lt, lte, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { leases } from '../../db/schema';
 import type { Clock } from './clock';
@@ -89,4 +89,16 @@ export async function withLease<T>(
 /** A fresh holder id (random, unguessable; never reused between attempts). */
 export function newHolderId(prefix = 'h'): string {
   return `${prefix}-${crypto.randomUUID()}`;
+}
+
+/** Expired rows linger a day (useful when reading what happened), then cron firings sweep them. */
+export const EXPIRED_ROW_GRACE_MS = 24 * 60 * 60_000;
+
+/**
+ * Deletes lease rows (sync/token locks, spent form claims) that expired more than a day ago, so the
+ * table stays as small as the work in flight. Returns how many went.
+ */
+export async function pruneExpiredLeases(db: Db, now: number): Promise<number> {
+  const result = await db.delete(leases).where(lt(leases.expiresAt, now - EXPIRED_ROW_GRACE_MS));
+  return result.rowsAffected;
 }

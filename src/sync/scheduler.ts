@@ -6,6 +6,7 @@
  */
 import { dueConnectionIds } from '../../db/queries/sync';
 import type { Deps } from '../deps';
+import { pruneExpiredLeases } from '../lib/lease';
 import { runUntilSettled, type SettleResult } from './engine';
 import { recordCronRun } from './heartbeat';
 import type { SyncOptions } from './options';
@@ -32,7 +33,8 @@ export async function runScheduled(
   options: ScheduleOptions = {},
 ): Promise<void> {
   await recordCronRun(deps.db, cron, scheduledTime);
-  deps.logger.info('cron fired', { cron, at: new Date(scheduledTime).toISOString() });
+  const pruned = await pruneExpiredLeases(deps.db, deps.clock.now());
+  deps.logger.info('cron fired', { cron, at: new Date(scheduledTime).toISOString(), prunedLeases: pruned });
   const result = await syncDue(deps, options);
   if (result.due.length > 0) {
     deps.logger.info('sync: due connections handled', { due: result.due.length, enqueued: result.enqueued });

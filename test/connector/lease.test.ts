@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { acquireLease, readLease, releaseLease, renewLease, withLease } from '../../src/lib/lease';
+import { leases } from '../../db/schema';
+import {
+  acquireLease,
+  EXPIRED_ROW_GRACE_MS,
+  pruneExpiredLeases,
+  readLease,
+  releaseLease,
+  renewLease,
+  withLease,
+} from '../../src/lib/lease';
 import { freshDb, manualClock, openDb } from './support';
 
 describe('lease', () => {
@@ -49,5 +58,20 @@ describe('lease', () => {
       return 2;
     });
     expect(held).toEqual({ acquired: true, value: 2 });
+  });
+});
+
+describe('pruning expired leases', () => {
+  it('deletes rows expired for more than a day and keeps the rest', async () => {
+    const { db } = await freshDb();
+    const now = Date.UTC(2026, 5, 1);
+    await db.insert(leases).values([
+      { key: 'form:old', holder: 'h', expiresAt: now - EXPIRED_ROW_GRACE_MS - 1 },
+      { key: 'form:recent', holder: 'h', expiresAt: now - 60_000 },
+      { key: 'sync:live', holder: 'h', expiresAt: now + 60_000 },
+    ]);
+    expect(await pruneExpiredLeases(db, now)).toBe(1);
+    const keys = (await db.select({ key: leases.key }).from(leases)).map((r) => r.key).sort();
+    expect(keys).toEqual(['form:recent', 'sync:live']);
   });
 });
