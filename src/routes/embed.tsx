@@ -21,12 +21,14 @@ import { type EmbedSession, sealSession, setSessionCookie } from '../embed/sessi
 import { EmbedTokenError, verifyEmbedToken } from '../embed/token';
 import { isHtmx } from '../lib/http-errors';
 import { deploymentOrgId } from '../lib/tenancy';
+import { requestSyncNow } from '../sync/sync-now';
 import { type CardUrls, ConnectionCard } from '../views/connection-card';
 import { ErrorFragment } from '../views/error-pages';
 import { disconnectConfirm, loadCardModel } from './card-response';
 import { flowContext, formBodyLimit, loadConnection, URLS } from './connection-support';
 import { errorHandler } from './errors';
 import { NOTICES } from './flow-response';
+import { SYNC_REFUSED } from './sync';
 import { validate } from './validate';
 
 type Ctx = Context<AppEnv>;
@@ -38,6 +40,7 @@ export const EMBED_URLS: CardUrls = {
   disconnect: '/embed/disconnect',
   audit: '/embed/open/audit',
   invite: '/embed/open/invites',
+  syncNow: '/embed/sync',
 };
 
 /** Pages an admin may open outside the frame (public/assets/embed.js holds the same map). */
@@ -66,17 +69,24 @@ function requireSession(c: Ctx, role?: 'admin'): EmbedSession {
   return session;
 }
 
-async function cardResponse(c: Ctx, row: ConnectionRow, session: EmbedSession, notice?: string) {
+async function cardResponse(
+  c: Ctx,
+  row: ConnectionRow,
+  session: EmbedSession,
+  notice?: string,
+  status: ContentfulStatusCode = 200,
+) {
   const model = await loadCardModel(c, row, {
     urls: EMBED_URLS,
     readOnly: session.role === 'viewer',
     ...(notice ? { notice } : {}),
   });
-  if (isHtmx(c.req)) return c.html(<ConnectionCard model={model} />);
+  if (isHtmx(c.req)) return c.html(<ConnectionCard model={model} />, status);
   return c.html(
     <EmbedPage title="BlueJeans">
       <ConnectionCard model={model} />
     </EmbedPage>,
+    status,
   );
 }
 
@@ -147,6 +157,16 @@ export const embedRoutes = new Hono<AppEnv>()
       return cardResponse(c, await loadConnection(c), session, notice);
     },
   )
+  .post('/embed/sync', async (c) => {
+    const session = requireSession(c, 'admin');
+    const result = await requestSyncNow(c.var.deps, await loadConnection(c), c.var.actor);
+    if (!result.started && result.reason !== 'running') {
+      return cardResponse(c, result.row, session, SYNC_REFUSED[result.reason], 409);
+    }
+    if (!isHtmx(c.req)) return c.redirect('/embed/card', 303);
+    const notice = result.started ? 'Sync started.' : 'A sync is already running.';
+    return cardResponse(c, await loadConnection(c), session, notice);
+  })
   .onError((err, c) => {
     // Refusals stay in the embed layout (no links into the app the frame cannot show).
     if (err instanceof HTTPException && err.status < 500) {

@@ -10,8 +10,8 @@ import { requestSyncNow } from '../sync/sync-now';
 import { cardResponse } from './card-response';
 import { BASE, loadConnection } from './connection-support';
 
-/** Why Sync now was refused, written for the admin. */
-const REFUSED: Record<'not_connected' | 'needs_reauth' | 'paused', string> = {
+/** Why Sync now was refused, written for the admin (the embed's Sync now says the same). */
+export const SYNC_REFUSED: Record<'not_connected' | 'needs_reauth' | 'paused', string> = {
   not_connected: 'BlueJeans is not connected, so there is nothing to sync. Connect it first.',
   needs_reauth: 'BlueJeans no longer accepts the saved credentials. Reconnect before syncing.',
   paused: 'Syncing is paused for this connection. Resume it before syncing.',
@@ -23,7 +23,7 @@ export const syncRoutes = new Hono<AppEnv>()
     const row = await loadConnection(c);
     const result = await requestSyncNow(c.var.deps, row, c.var.actor);
     if (!result.started && result.reason !== 'running') {
-      return cardResponse(c, result.row, REFUSED[result.reason], 409);
+      return cardResponse(c, result.row, SYNC_REFUSED[result.reason], 409);
     }
     if (!isHtmx(c.req)) return c.redirect('/', 303);
     const notice = result.started ? 'Sync started.' : 'A sync is already running.';

@@ -163,6 +163,36 @@ describe('roles', () => {
   });
 });
 
+describe('Sync now inside the frame', () => {
+  const post = (t: Awaited<ReturnType<typeof signedIn>>) =>
+    t.request('/embed/sync', { method: 'POST', headers: { Cookie: t.cookie, 'HX-Request': 'true' } });
+
+  it('is refused to viewers', async () => {
+    const t = await signedIn('viewer');
+    await markConnected(t);
+    expect((await post(t)).status).toBe(403);
+  });
+
+  it('answers an admin 409 with the reason when there is nothing to sync', async () => {
+    const t = await signedIn('admin');
+    const res = await post(t);
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('BlueJeans is not connected, so there is nothing to sync');
+  });
+
+  it('points the admin card’s Sync now at the embed route', async () => {
+    const t = await signedIn('admin');
+    await markConnected(t);
+    await t.deps.db
+      .update(connections)
+      .set({ sealedCredentials: 'sealed-placeholder-never-opened' })
+      .where(eq(connections.orgId, 'local'));
+    const html = await (await t.request('/embed/card', { headers: { Cookie: t.cookie } })).text();
+    expect(html).toContain('hx-post="/embed/sync"');
+    expect(html).not.toContain('/connections/bluejeans/sync');
+  });
+});
+
 describe('session edges', () => {
   it('ends every session when EMBED_SECRET changes', async () => {
     const t = await signedIn();
