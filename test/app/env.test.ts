@@ -87,3 +87,11 @@ describe('wrangler crons as the one source of schedules', () => {
     expect(parseWranglerCrons('name = "x"')).toEqual([]);
   });
 });
+
+describe('version', () => {
+  it('is the version package.json declares (shown by /health, versioning asset URLs)', async () => {
+    const { VERSION } = await import('../../src/version');
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+});
