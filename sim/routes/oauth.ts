@@ -109,18 +109,26 @@ export function oauthRoutes(ctx: SimContext): Hono<SimEnv> {
       return fail(c, 401, 'redirectUri does not match the authorization request');
     if (ctx.model.users.isRemoved(code.userIndex, ctx.now()))
       return fail(c, 401, 'User no longer belongs to this enterprise');
-    const t = ctx.tokens.issue(
-      { kind: 'three-legged', appKey: appRecord.appKey, userIndex: code.userIndex, scopes: code.scopes },
-      ctx.now(),
-      ttl(),
-      true,
+    return threeLeggedGrant(
+      c,
+      { appKey: appRecord.appKey, userIndex: code.userIndex, scopes: code.scopes },
+      { clientId: appRecord.appKey },
     );
+  };
+
+  /** Issues a 3-legged access + refresh token pair (code exchange and refresh answer the same shape). */
+  const threeLeggedGrant = (
+    c: Context<SimEnv>,
+    grant: { appKey: string; userIndex: number; scopes: string[] },
+    extraScope: Record<string, unknown> = {},
+  ) => {
+    const t = ctx.tokens.issue({ kind: 'three-legged', ...grant }, ctx.now(), ttl(), true);
     return c.json(
       {
         access_token: t.accessToken,
         refresh_token: t.refreshToken,
         expires_in: ttl(),
-        scope: { ...threeLeggedScope(t), clientId: appRecord.appKey },
+        scope: { ...threeLeggedScope(t), ...extraScope },
       },
       200,
       noStore,
@@ -141,22 +149,7 @@ export function oauthRoutes(ctx: SimContext): Hono<SimEnv> {
       return fail(c, 401, 'User no longer belongs to this enterprise');
     // Refresh tokens rotate: the old one is spent.
     r.used = true;
-    const t = ctx.tokens.issue(
-      { kind: 'three-legged', appKey: r.appKey, userIndex: r.userIndex, scopes: r.scopes },
-      ctx.now(),
-      ttl(),
-      true,
-    );
-    return c.json(
-      {
-        access_token: t.accessToken,
-        refresh_token: t.refreshToken,
-        expires_in: ttl(),
-        scope: threeLeggedScope(t),
-      },
-      200,
-      noStore,
-    );
+    return threeLeggedGrant(c, { appKey: r.appKey, userIndex: r.userIndex, scopes: r.scopes });
   };
 
   // operationIds: getTokenByClient (#Application), getTokenByPassword (#User), getTokenByCode (#3Legged),
