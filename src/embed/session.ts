@@ -87,17 +87,19 @@ export async function openSession(
   }
 }
 
-/** Sets the session cookie with exactly the attributes a third-party iframe needs (CHIPS). */
+/** Exactly the attributes a third-party iframe needs (CHIPS); clearing must repeat them to match. */
+const COOKIE_ATTRIBUTES = {
+  prefix: 'host',
+  path: '/',
+  secure: true,
+  httpOnly: true,
+  sameSite: 'None',
+  partitioned: true,
+} as const;
+
+/** Sets the session cookie for the embed's one-hour session. */
 export function setSessionCookie(c: Context, value: string): void {
-  setCookie(c, SESSION_COOKIE, value, {
-    prefix: 'host',
-    path: '/',
-    secure: true,
-    httpOnly: true,
-    sameSite: 'None',
-    partitioned: true,
-    maxAge: SESSION_SECONDS,
-  });
+  setCookie(c, SESSION_COOKIE, value, { ...COOKIE_ATTRIBUTES, maxAge: SESSION_SECONDS });
 }
 
 export function readSessionCookie(c: Context): string | undefined {
@@ -105,14 +107,7 @@ export function readSessionCookie(c: Context): string | undefined {
 }
 
 export function clearSessionCookie(c: Context): void {
-  deleteCookie(c, SESSION_COOKIE, {
-    prefix: 'host',
-    path: '/',
-    secure: true,
-    httpOnly: true,
-    sameSite: 'None',
-    partitioned: true,
-  });
+  deleteCookie(c, SESSION_COOKIE, COOKIE_ATTRIBUTES);
 }
 
 /** True for the embeddable paths (and only them: `/embedded` is not one). */

@@ -1,15 +1,5 @@
-/**
- * Builders for connector tests: a migrated libSQL database in a temp file, an organization and a
- * connection row (connection_tokens has a foreign key to it), a sealer with a fresh key, and a manual
- * clock. Each call builds its own; nothing is shared between tests.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient } from '@libsql/client';
-import { afterAll } from 'vitest';
 import { createDb, type Db } from '../../db/client';
-import { migrateDb } from '../../db/migrate';
 import { connections, organizations } from '../../db/schema';
 import { createSimulator, type SimOptions } from '../../sim';
 import { type BlueJeansConnectorDeps, createBlueJeansConnector } from '../../src/connectors/bluejeans';
@@ -17,21 +7,10 @@ import type { BlueJeansConfigInput } from '../../src/connectors/bluejeans/config
 import type { Credentials, FetchLike, StoredConnection } from '../../src/connectors/types';
 import { manualClock } from '../../src/lib/clock';
 import { createSealer, generateKeyEntry, parseKeyRing, type Sealer } from '../../src/lib/seal';
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+import { testDb } from '../helpers/deps';
 
 /** A fresh migrated database file; `url` lets a second client open the same file (a second "worker"). */
-export async function freshDb(): Promise<{ db: Db; url: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'seatwise-connector-'));
-  dirs.push(dir);
-  const url = `file:${join(dir, 'test.db')}`;
-  const db = createDb(createClient({ url }));
-  await migrateDb(db);
-  return { db, url };
-}
+export const freshDb = testDb;
 
 /** Opens another client on the same database file. */
 export function openDb(url: string): Db {
