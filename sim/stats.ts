@@ -13,7 +13,7 @@ export interface SimStats {
   rateLimited: number;
   serverErrors: number;
   malformed: number;
-  /** User ids removed at run time (control or the churn fault), in order. */
+  /** User ids removed at run time (control, the churn fault or removeUser), in order. */
   removedUserIds: number[];
 }
 

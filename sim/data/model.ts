@@ -1,7 +1,7 @@
-import { DAY_MS, dayOf } from '../lib/time';
+import { DAY_MS, dayOf, MINUTE_MS } from '../lib/time';
 import { AnalyticsEngine } from './analytics';
 import { type EnterpriseIdentity, enterpriseFor } from './enterprise';
-import { type MeetingFacts, MeetingGenerator } from './meetings';
+import { MAX_DURATION_MINUTES, type MeetingFacts, MeetingGenerator } from './meetings';
 import { MeetingTimeline } from './timeline';
 import { UserListing } from './user-listing';
 import { UserDirectory } from './users';
@@ -52,6 +52,22 @@ export class EnterpriseModel {
   /** The meetings a listing shows at `now` within `range`. */
   query(now: number, lateMs: number, range: MeetingRange): MeetingQuery {
     return new MeetingQuery(this.timeline, this.meetings, now, lateMs, range);
+  }
+
+  /**
+   * Meetings in progress at `now` (started, not yet ended), oldest first. Only starts within the
+   * longest meeting duration before `now` can still be running, so only that stretch is walked.
+   */
+  live(now: number): MeetingFacts[] {
+    const from = this.timeline.indexAtTime(now - MAX_DURATION_MINUTES * MINUTE_MS);
+    const to = this.timeline.indexAtTime(now + 1);
+    const out: MeetingFacts[] = [];
+    this.timeline.forEach(from, to, (slot, start) => {
+      const shape = this.meetings.shape(slot, start);
+      if (shape.startTime <= now && shape.endTime > now) out.push(this.meetings.facts(shape));
+      return undefined;
+    });
+    return out;
   }
 
   /** A meeting by UUID (Command Center) or GUID's UUID part (history), if it is visible at `now`. */

@@ -63,6 +63,22 @@ export function toUserAccount(u: SimUser): Record<string, unknown> {
   };
 }
 
+/** #/definitions/MeetingIndigo as the live listing shows a meeting in progress at `now`. */
+export function toLiveMeetingIndigo(
+  f: MeetingFacts,
+  enterpriseName: string,
+  now: number,
+): Record<string, unknown> {
+  const connected = f.attendees.filter((a) => a.joinTime <= now && a.leaveTime > now).length;
+  return {
+    ...toMeetingIndigo(f, enterpriseName),
+    liveVisibleEndpointsCount: connected,
+    liveRecording: f.recording,
+    liveVideoShare: f.videoShare,
+    liveContentShare: f.contentShare,
+  };
+}
+
 /** #/definitions/MeetingIndigo (Command Center's past-meeting record). */
 export function toMeetingIndigo(f: MeetingFacts, enterpriseName: string): Record<string, unknown> {
   return {

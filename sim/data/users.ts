@@ -239,11 +239,16 @@ export class UserDirectory {
     return this.runtimeRemoved.has(index) || (this.removedAt[index] ?? Number.POSITIVE_INFINITY) <= now;
   }
 
-  /** Removes users now (runtime fault / control). Returns the indices actually removed. */
-  removeNow(indices: readonly number[]): number[] {
+  /**
+   * Removes users now (runtime fault / control / removeUser). Returns the indices actually removed.
+   * Churn and control spare the two demo accounts tests sign in with; `explicit` (the removeUser
+   * endpoint) removes whoever it is asked to, as BlueJeans would.
+   */
+  removeNow(indices: readonly number[], explicit = false): number[] {
     const done: number[] = [];
     for (const i of indices) {
-      if (i < 0 || i >= this.count || i === DEMO_ADMIN.index || i === DEMO_USER.index) continue;
+      if (i < 0 || i >= this.count) continue;
+      if (!explicit && (i === DEMO_ADMIN.index || i === DEMO_USER.index)) continue;
       if (this.runtimeRemoved.has(i)) continue;
       this.runtimeRemoved.add(i);
       done.push(i);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { SimContext, SimEnv } from '../context';
-import { toMeetingExtendedIndigo, toMeetingIndigo } from '../data/records';
+import { toLiveMeetingIndigo, toMeetingExtendedIndigo, toMeetingIndigo } from '../data/records';
 import { fail } from '../http';
 import { MINUTE_MS } from '../lib/time';
 import { meetingRangeFromFilter, parseFilter } from './filters';
@@ -50,6 +50,20 @@ export function commandCenterRoutes(ctx: SimContext): Hono<SimEnv> {
         .page(first, limit)
         .map((shape) => toMeetingIndigo(ctx.model.meetings.facts(shape), ctx.model.identity.name));
       return c.json(q.count ? { count: query.count(), meetings } : { meetings });
+    },
+  );
+
+  // operationId: getMeetingsLiveByEnterprise (registered before `/:meetingUuid`, which would take "live")
+  app.get(
+    '/v1/enterprise/:enterpriseId/indigo/meetings/live',
+    operation(ctx, 'getMeetingsLiveByEnterprise', 'data'),
+    requireToken(ctx),
+    requireEnterpriseAdmin(ctx, scopes),
+    validQuery(z.object({ app_name: z.string().optional() })),
+    (c) => {
+      const now = ctx.now();
+      const meetings = ctx.model.live(now).map((f) => toLiveMeetingIndigo(f, ctx.model.identity.name, now));
+      return c.json({ meetings });
     },
   );
 

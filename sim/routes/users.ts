@@ -113,6 +113,27 @@ export function userRoutes(ctx: SimContext): Hono<SimEnv> {
     },
   );
 
+  // operationId: removeUser. Removes the user from the enterprise (the account itself lives on): gone from
+  // listings and getUser at once, and their tokens stop working. App tokens and enterprise admins only.
+  app.delete(
+    '/v1/enterprise/:enterpriseId/users/:userId',
+    operation(ctx, 'removeUser', 'data'),
+    requireToken(ctx),
+    requireEnterpriseAdmin(ctx, ['modify_user_info']),
+    (c) => {
+      const userId = intParam(c.req.param('userId'));
+      if (userId === undefined) return fail(c, 400, 'user_id must be an integer');
+      const index = ctx.model.users.indexOfId(userId);
+      if (index === undefined || ctx.model.users.isRemoved(index, ctx.now()))
+        return fail(c, 404, 'User not found');
+      const auth = c.get('auth');
+      if (auth.userIndex === index) return fail(c, 403, 'An administrator cannot remove themselves');
+      ctx.model.users.removeNow([index], true);
+      ctx.stats.removed([userId]);
+      return c.body(null, 204);
+    },
+  );
+
   return app;
 }
 
