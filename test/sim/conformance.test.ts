@@ -452,6 +452,11 @@ describe('error responses conform on every data endpoint', () => {
         `/v1/enterprise/${e}/indigo/meetings?filter=notjson`,
       ],
       [
+        'getMeetingsLiveByEnterprise',
+        `/v1/enterprise/${e}/indigo/meetings/live`,
+        '/v1/enterprise/notanumber/indigo/meetings/live',
+      ],
+      [
         'getMeetingPastByEnterprise',
         `/v1/enterprise/${e}/indigo/meetings/abc`,
         `/v1/enterprise/${e}/indigo/meetings/abc?includeEndpoints=maybe`,
