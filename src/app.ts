@@ -7,6 +7,7 @@ import { requestId } from 'hono/request-id';
 import type { AppEnv, Deps } from './deps';
 import { routeAwareSecureHeaders } from './embed/headers';
 import { sameOriginOnly } from './lib/csrf';
+import { undeclaredRoutes } from './lib/roles';
 import { tenancy } from './lib/tenancy';
 import { connectionRoutes } from './routes/connections';
 import { dashboardRoutes } from './routes/dashboard';
@@ -42,5 +43,10 @@ export function createApp(deps: Deps): App {
 
   app.notFound(notFound);
   app.onError(errorHandler(deps.logger));
+  // A route without a role declaration is a hole in the role model: refuse to build such an app.
+  const undeclared = undeclaredRoutes(app);
+  if (undeclared.length > 0) {
+    throw new Error(`every route must declare its role (requireRole/publicRoute): ${undeclared.join(', ')}`);
+  }
   return app;
 }

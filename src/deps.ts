@@ -10,6 +10,7 @@ import type { FetchLike } from './connectors/types';
 import type { Config } from './env';
 import { type Clock, systemClock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
+import type { Role } from './lib/roles';
 import { createSealer, type KeyRing, type Sealer } from './lib/seal';
 import { VERSION } from './version';
 
@@ -92,5 +93,7 @@ export interface AppEnv {
     orgId: string;
     /** Who is acting, for the audit log. */
     actor: string;
+    /** The caller's role in `orgId`; undefined when they are no member of it (src/lib/roles.ts). */
+    role: Role | undefined;
   };
 }

@@ -51,8 +51,10 @@ export function tenancy(deps: Deps) {
       if (session && session.org === orgId) {
         c.set('embedSession', session);
         c.set('actor', `embed:${session.sub}`);
+        c.set('role', session.role);
       } else {
         c.set('actor', 'embed:anonymous');
+        c.set('role', undefined);
       }
     } else if (jwks) {
       const token = c.req.header('Cf-Access-Jwt-Assertion');
@@ -68,12 +70,15 @@ export function tenancy(deps: Deps) {
           'actor',
           typeof payload.email === 'string' ? payload.email : String(payload.sub ?? 'access-user'),
         );
+        // Until members exist, everyone Access lets in administers the one organization.
+        c.set('role', 'admin');
       } catch {
         throw userError(401, 'Your Cloudflare Access sign-in could not be verified. Sign in again.');
       }
     } else {
       assertLoopback(c.req.url);
       c.set('actor', 'local-admin');
+      c.set('role', 'admin');
     }
     orgReady ??= ensureOrganization(deps.db, orgId).catch((err) => {
       orgReady = undefined;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { listAudit, parseDetail } from '../connections/audit';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
+import { requireRole } from '../lib/roles';
 import { AuditLog } from '../views/audit-log';
 import { Layout } from '../views/layout';
 import { URLS } from './connection-support';
@@ -17,6 +18,7 @@ const Query = z.object({
 
 export const auditRoutes = new Hono<AppEnv>().get(
   '/audit',
+  requireRole('admin'),
   validate('query', Query, (result) => {
     if (!result.success) throw userError(400, 'That page of the activity log does not exist.');
   }),

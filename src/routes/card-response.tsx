@@ -23,7 +23,14 @@ export async function loadCardModel(
 ): Promise<ConnectionCardModel> {
   const { deps } = c.var;
   const sync = row.state === 'syncing' ? await syncProgress(deps.db, row.id) : undefined;
-  return buildCardModel(row, { ...options, now: deps.clock.now(), ...(sync ? { sync } : {}) });
+  // Viewers see the card without its buttons (the routes refuse them anyway).
+  const readOnly = options.readOnly ?? c.var.role !== 'admin';
+  return buildCardModel(row, {
+    ...options,
+    now: deps.clock.now(),
+    ...(readOnly ? { readOnly } : {}),
+    ...(sync ? { sync } : {}),
+  });
 }
 
 /** The dashboard card: fragment for htmx, a small page otherwise. Never cached: it shows live state. */

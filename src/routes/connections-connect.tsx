@@ -39,6 +39,7 @@ import type { ConnectMethod, ConnectorErrorCode } from '../connectors/types';
 import { ConnectorError } from '../connectors/types';
 import type { AppEnv } from '../deps';
 import { isHtmx } from '../lib/http-errors';
+import { requireRole } from '../lib/roles';
 import { FlowStop } from '../views/connect-page';
 import { Consent } from '../views/consent';
 import { CredentialForm } from '../views/credential-form';
@@ -160,6 +161,7 @@ const ConfirmSchema = z.object({
 export const connectRoutes = new Hono<AppEnv>()
   .get(
     '/connect',
+    requireRole('admin'),
     validate('query', QuerySchema, (result, c) => {
       if (!result.success) {
         return stop(c, 'This invite link is damaged. Open it again from the message you received.', 400, '/');
@@ -197,6 +199,7 @@ export const connectRoutes = new Hono<AppEnv>()
   )
   .post(
     '/',
+    requireRole('admin'),
     formBodyLimit,
     validate('form', ConnectFormSchema, async (result, c) => {
       if (result.success) return;
@@ -302,6 +305,7 @@ export const connectRoutes = new Hono<AppEnv>()
   )
   .post(
     '/confirm',
+    requireRole('admin'),
     formBodyLimit,
     validate('form', ConfirmSchema, (result, c) => {
       if (!result.success)
@@ -321,7 +325,7 @@ export const connectRoutes = new Hono<AppEnv>()
       return done(c, 'connected');
     },
   )
-  .post('/cancel', formBodyLimit, async (c) => {
+  .post('/cancel', requireRole('admin'), formBodyLimit, async (c) => {
     const ctx = flowContext(c);
     const connection = await loadConnection(c);
     await recordAudit(ctx.db, {

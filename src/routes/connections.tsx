@@ -9,6 +9,7 @@ import { ConnectFlowError } from '../connections/connect';
 import { disconnect } from '../connections/disconnect';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
+import { requireRole } from '../lib/roles';
 import { Layout } from '../views/layout';
 import { auditRoutes } from './audit';
 import { cardResponse, disconnectConfirm } from './card-response';
@@ -27,11 +28,11 @@ const DisconnectSchema = z.object({
 });
 
 const cardRoutes = new Hono<AppEnv>()
-  .get('/card', async (c) => {
+  .get('/card', requireRole('viewer'), async (c) => {
     c.header('Cache-Control', 'no-store');
     return cardResponse(c, await loadConnection(c));
   })
-  .get('/disconnect', async (c) => {
+  .get('/disconnect', requireRole('admin'), async (c) => {
     const row = await loadConnection(c);
     if (row.state === 'disconnected') return cardResponse(c, row, 'BlueJeans is not connected.');
     const confirm = disconnectConfirm(c, row, { disconnect: URLS.disconnect, card: URLS.card });
@@ -47,6 +48,7 @@ const cardRoutes = new Hono<AppEnv>()
   })
   .post(
     '/disconnect',
+    requireRole('admin'),
     formBodyLimit,
     validate('form', DisconnectSchema, (result) => {
       if (!result.success) throw userError(422, 'Choose whether to keep or delete the synced data.');

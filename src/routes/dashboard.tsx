@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../deps';
+import { requireRole } from '../lib/roles';
 import { ConnectionCard } from '../views/connection-card';
 import { Layout } from '../views/layout';
 import { loadCardModel } from './card-response';
@@ -7,7 +8,7 @@ import { loadConnection } from './connection-support';
 import { isNoticeKey, NOTICES } from './flow-response';
 
 /** GET /: the dashboard with the Connections card (and the notice a finished flow redirected with). */
-export const dashboardRoutes = new Hono<AppEnv>().get('/', async (c) => {
+export const dashboardRoutes = new Hono<AppEnv>().get('/', requireRole('viewer'), async (c) => {
   const connection = await loadConnection(c);
   const key = c.req.query('notice');
   return c.html(

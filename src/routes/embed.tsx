@@ -20,6 +20,7 @@ import { EmbedMessage, EmbedPage, OpenOutside } from '../embed/pages';
 import { type EmbedSession, sealSession, setSessionCookie } from '../embed/session';
 import { EmbedTokenError, verifyEmbedToken } from '../embed/token';
 import { isHtmx } from '../lib/http-errors';
+import { requireRole } from '../lib/roles';
 import { deploymentOrgId } from '../lib/tenancy';
 import { requestSyncNow } from '../sync/sync-now';
 import { type CardUrls, ConnectionCard } from '../views/connection-card';
@@ -55,19 +56,15 @@ function refuse(c: Ctx, status: ContentfulStatusCode, title: string, message: st
   return c.html(<EmbedMessage title={title} message={message} forDeveloper={forDeveloper} />, status);
 }
 
-function requireSession(c: Ctx, role?: 'admin'): EmbedSession {
-  const session = c.var.embedSession;
-  if (!session) {
-    throw new HTTPException(401, {
-      message:
-        'This embedded card has no session: it expired, or the browser blocks cookies in frames. Reload the page.',
-    });
-  }
-  if (role && session.role !== role) {
-    throw new HTTPException(403, { message: 'Only admins can change the BlueJeans connection.' });
-  }
-  return session;
+/** The session requireRole admitted (every embed route but the token landing declares a role). */
+function session(c: Ctx): EmbedSession {
+  const s = c.var.embedSession;
+  if (!s) throw new Error('embed route reached without a session: it must declare a role');
+  return s;
 }
+
+/** `/embed/card?token=` signs the frame in, so it needs no session yet. */
+const landing = (c: Ctx) => c.req.query('token') !== undefined;
 
 async function cardResponse(
   c: Ctx,
@@ -105,7 +102,7 @@ export const embedRoutes = new Hono<AppEnv>()
     }
     await next();
   })
-  .get('/embed/card', async (c) => {
+  .get('/embed/card', requireRole('viewer', { unless: landing }), async (c) => {
     const token = c.req.query('token');
     if (token !== undefined) {
       const { config, clock } = c.var.deps;
@@ -119,53 +116,49 @@ export const embedRoutes = new Hono<AppEnv>()
       }
       return c.redirect('/embed/card', 303);
     }
-    const session = requireSession(c);
-    return cardResponse(c, await loadConnection(c), session);
+    return cardResponse(c, await loadConnection(c), session(c));
   })
-  .get('/embed/open/:page{connect|audit|invites}', (c) => {
-    requireSession(c, 'admin');
+  .get('/embed/open/:page{connect|audit|invites}', requireRole('admin'), (c) => {
     const page = OUTSIDE[c.req.param('page') as keyof typeof OUTSIDE];
     return c.html(<OpenOutside label={page.label} href={page.href} />);
   })
-  .get('/embed/disconnect', async (c) => {
-    const session = requireSession(c, 'admin');
+  .get('/embed/disconnect', requireRole('admin'), async (c) => {
     const row = await loadConnection(c);
-    if (row.state === 'disconnected') return cardResponse(c, row, session, 'BlueJeans is not connected.');
+    if (row.state === 'disconnected') return cardResponse(c, row, session(c), 'BlueJeans is not connected.');
     const confirm = disconnectConfirm(c, row, { disconnect: EMBED_URLS.disconnect, card: EMBED_URLS.card });
     if (isHtmx(c.req)) return c.html(confirm);
     return c.html(<EmbedPage title="Disconnect BlueJeans">{confirm}</EmbedPage>);
   })
   .post(
     '/embed/disconnect',
+    requireRole('admin'),
     formBodyLimit,
     validate('form', DisconnectSchema, (result) => {
       if (!result.success)
         throw new HTTPException(422, { message: 'Choose whether to keep or delete the synced data.' });
     }),
     async (c) => {
-      const session = requireSession(c, 'admin');
       const keepData = c.req.valid('form').data === 'keep';
       const connection = await loadConnection(c);
       try {
         await disconnect(flowContext(c), { connection, keepData });
       } catch (err) {
         if (!(err instanceof ConnectFlowError)) throw err;
-        return cardResponse(c, await loadConnection(c), session, err.message);
+        return cardResponse(c, await loadConnection(c), session(c), err.message);
       }
       if (!isHtmx(c.req)) return c.redirect('/embed/card', 303);
       const notice = NOTICES[keepData ? 'disconnected' : 'disconnected-deleted'];
-      return cardResponse(c, await loadConnection(c), session, notice);
+      return cardResponse(c, await loadConnection(c), session(c), notice);
     },
   )
-  .post('/embed/sync', async (c) => {
-    const session = requireSession(c, 'admin');
+  .post('/embed/sync', requireRole('admin'), async (c) => {
     const result = await requestSyncNow(c.var.deps, await loadConnection(c), c.var.actor);
     if (!result.started && result.reason !== 'running') {
-      return cardResponse(c, result.row, session, SYNC_REFUSED[result.reason], 409);
+      return cardResponse(c, result.row, session(c), SYNC_REFUSED[result.reason], 409);
     }
     if (!isHtmx(c.req)) return c.redirect('/embed/card', 303);
     const notice = result.started ? 'Sync started.' : 'A sync is already running.';
-    return cardResponse(c, await loadConnection(c), session, notice);
+    return cardResponse(c, await loadConnection(c), session(c), notice);
   })
   .onError((err, c) => {
     // Refusals stay in the embed layout (no links into the app the frame cannot show).

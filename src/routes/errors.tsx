@@ -3,7 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../deps';
 import { isHtmx } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
-import { ErrorFragment, ErrorPage, NotFoundPage } from '../views/error-pages';
+import { RoleError } from '../lib/roles';
+import { ErrorFragment, ErrorPage, ForbiddenPage, NotFoundPage } from '../views/error-pages';
 import { Layout } from '../views/layout';
 
 export const notFound: NotFoundHandler<AppEnv> = (c) => c.html(<NotFoundPage path={c.req.path} />, 404);
@@ -15,6 +16,10 @@ export const notFound: NotFoundHandler<AppEnv> = (c) => c.html(<NotFoundPage pat
 export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
     const id = c.var.requestId ?? 'unknown';
+    if (err instanceof RoleError) {
+      if (isHtmx(c.req)) return c.html(<ErrorFragment message={err.message} />, 403);
+      return c.html(<ForbiddenPage message={err.message} />, 403);
+    }
     if (err instanceof HTTPException && err.status < 500) {
       const message = err.message || 'That request could not be handled.';
       if (isHtmx(c.req)) return c.html(<ErrorFragment message={message} />, err.status);

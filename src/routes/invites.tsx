@@ -11,6 +11,7 @@ import { claimForm, newFormId } from '../connections/form-claims';
 import { createInvite, InviteError, listOpenInvites, revokeInvite } from '../connections/invites';
 import type { AppEnv } from '../deps';
 import { isHtmx } from '../lib/http-errors';
+import { requireRole } from '../lib/roles';
 import { InvitesPanel, type InvitesPanelProps } from '../views/invites';
 import { Layout } from '../views/layout';
 import { formBodyLimit, publicOrigin, URLS } from './connection-support';
@@ -87,7 +88,7 @@ const REVOKE_REFUSED: Partial<Record<InviteError['reason'], string>> = {
 const RevokeParams = z.object({ id: z.string().regex(/^inv_[a-z0-9]{1,40}$/) });
 
 export const inviteRoutes = new Hono<AppEnv>()
-  .get('/invites', async (c) => {
+  .get('/invites', requireRole('admin'), async (c) => {
     c.header('Cache-Control', 'no-store');
     const notice =
       c.req.query('notice') === 'revoked' ? 'The invite was revoked; its link no longer works.' : undefined;
@@ -95,6 +96,7 @@ export const inviteRoutes = new Hono<AppEnv>()
   })
   .post(
     '/invites',
+    requireRole('admin'),
     formBodyLimit,
     validate('form', CreateSchema, (result, c) => {
       if (result.success) return;
@@ -138,6 +140,7 @@ export const inviteRoutes = new Hono<AppEnv>()
   )
   .post(
     '/invites/:id/revoke',
+    requireRole('admin'),
     formBodyLimit,
     validate('param', RevokeParams, (result, c) => {
       if (!result.success) return panel(c, { error: 'There is no such invite.' }, 404);

@@ -15,6 +15,7 @@ import { StaleConnectionError } from '../connections/state-machine';
 import type { ConnectionRow } from '../connections/store';
 import { ConnectorError } from '../connectors/types';
 import type { AppEnv } from '../deps';
+import { requireRole } from '../lib/roles';
 import { ConnectPage, FlowStop } from '../views/connect-page';
 import { Consent } from '../views/consent';
 import { BASE, flowContext, loadConnection, URLS } from './connection-support';
@@ -56,6 +57,7 @@ function stop(c: Ctx, message: string, status: 400 | 409 | 410) {
 
 export const oauthRoutes = new Hono<AppEnv>().get(
   '/oauth/callback',
+  requireRole('admin'),
   validate('query', CallbackQuery, (result, c) => {
     if (!result.success) {
       return stop(c, 'This sign-in link was altered or damaged. Nothing was saved.', 400);

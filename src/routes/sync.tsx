@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../deps';
 import { isHtmx } from '../lib/http-errors';
+import { requireRole } from '../lib/roles';
 import { requestSyncNow } from '../sync/sync-now';
 import { cardResponse } from './card-response';
 import { BASE, loadConnection } from './connection-support';
@@ -18,8 +19,8 @@ export const SYNC_REFUSED: Record<'not_connected' | 'needs_reauth' | 'paused', s
 };
 
 export const syncRoutes = new Hono<AppEnv>()
-  .get(`${BASE}/sync`, async (c) => cardResponse(c, await loadConnection(c)))
-  .post(`${BASE}/sync`, async (c) => {
+  .get(`${BASE}/sync`, requireRole('viewer'), async (c) => cardResponse(c, await loadConnection(c)))
+  .post(`${BASE}/sync`, requireRole('admin'), async (c) => {
     const row = await loadConnection(c);
     const result = await requestSyncNow(c.var.deps, row, c.var.actor);
     if (!result.started && result.reason !== 'running') {

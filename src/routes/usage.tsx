@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { listUsage, setInactiveAfterDays } from '../../db/queries/usage';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
+import { requireRole } from '../lib/roles';
 import { THRESHOLDS } from '../usage/activity';
 import { dayKey } from '../usage/charts';
 import { csvStream } from '../usage/csv-export';
@@ -56,7 +57,7 @@ async function renderBody(
 }
 
 export const usageRoutes = new Hono<AppEnv>()
-  .get('/usage/users', queryValidator, async (c) => {
+  .get('/usage/users', requireRole('viewer'), queryValidator, async (c) => {
     const d = c.var.deps;
     const params = resolveParams(c.req.valid('query'));
     const scope = await usageScope(d.db, c.var.orgId, d.clock.now());
@@ -76,7 +77,7 @@ export const usageRoutes = new Hono<AppEnv>()
     }
     return c.html(<UsagePage model={await loadUsageModel(d.db, scope, params)} />);
   })
-  .get('/usage/users.csv', queryValidator, async (c) => {
+  .get('/usage/users.csv', requireRole('viewer'), queryValidator, async (c) => {
     const d = c.var.deps;
     const params = resolveParams(c.req.valid('query'));
     // One scope for the whole file, so every page uses the same period and cutoff.
@@ -91,6 +92,7 @@ export const usageRoutes = new Hono<AppEnv>()
   })
   .post(
     '/usage/settings',
+    requireRole('admin'),
     bodyLimit({
       maxSize: 4 * 1024,
       onError: () => {

@@ -33,3 +33,30 @@ export function ErrorFragment({ message, requestId }: { message: string; request
     </div>
   );
 }
+
+/** A signed-in caller without the role a page needs: what they cannot do, and whom to ask. */
+export function ForbiddenPage({ message, admins = [] }: { message: string; admins?: readonly string[] }) {
+  return (
+    <Layout title="Not allowed">
+      <h1>You cannot do this here</h1>
+      <p role="alert">{message}</p>
+      {admins.length > 0 ? (
+        <p>
+          Ask an admin of this organization:{' '}
+          {admins.map((email, i) => (
+            <>
+              {i > 0 ? ', ' : null}
+              <a href={`mailto:${email}`}>{email}</a>
+            </>
+          ))}
+          .
+        </p>
+      ) : (
+        <p>Ask an admin of your organization.</p>
+      )}
+      <p>
+        <a href="/">Back to your connections</a>
+      </p>
+    </Layout>
+  );
+}
