@@ -53,7 +53,11 @@ function sessionKey(secret: string): Promise<Uint8Array> {
 }
 
 /** Signs a session for verified token claims, ending one hour from now. */
-export async function sealSession(claims: EmbedClaims, secret: string, nowMs: number): Promise<string> {
+export async function sealSession(
+  claims: Pick<EmbedClaims, 'org' | 'sub' | 'role'>,
+  secret: string,
+  nowMs: number,
+): Promise<string> {
   const now = Math.floor(nowMs / 1000);
   return new SignJWT({ org: claims.org, role: claims.role })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -7,10 +7,10 @@ import { errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 
 export const EMBED_AUDIENCE = 'seatwise-embed';
-/** The longest life a token may claim; longer-lived tokens are refused, not trimmed. */
+/** The longest life a token may claim (`exp - iat`, and `exp - now`); longer-lived tokens are refused. */
 export const MAX_TOKEN_LIFE_SECONDS = 15 * 60;
-/** Small: hosts and Seatwise both run NTP; a larger window only widens replay. */
-export const CLOCK_TOLERANCE_SECONDS = 30;
+/** The clock skew allowed between the host portal and Seatwise; both run NTP. */
+export const CLOCK_TOLERANCE_SECONDS = 60;
 
 export type EmbedRole = 'admin' | 'viewer';
 
@@ -21,6 +21,8 @@ export interface EmbedClaims {
   role: EmbedRole;
   /** Epoch seconds. */
   exp: number;
+  /** The token's single-use id (see src/embed/replay.ts). */
+  jti: string;
 }
 
 /** Why a token was refused: 401 for a bad token, 403 for a good token for another organization. */
@@ -46,16 +48,18 @@ export const EmbedClaimsSchema = z.object({
   sub: id('sub'),
   role: z.enum(['admin', 'viewer'], { error: 'the "role" claim must be "admin" or "viewer"' }),
   exp: z.number({ error: 'the "exp" claim must be a number of seconds' }),
-  iat: z.number({ error: 'the "iat" claim must be a number of seconds' }).optional(),
+  iat: z.number({ error: 'the "iat" claim must be a number of seconds' }),
+  jti: id('jti'),
 });
 
-const REQUIRED = ['org', 'sub', 'role', 'exp'] as const;
+const REQUIRED = ['org', 'sub', 'role', 'exp', 'iat', 'jti'] as const;
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
 /**
- * Checks a token's claims against the 15-minute rule and this deployment's org.
- * Pure (no signature work), so property tests can drive it directly.
+ * Checks a token's claims against the 15-minute rule and this deployment's org:
+ * `exp - iat` at most 15 minutes, `exp - now` at most 15 minutes plus the skew, `iat` no more
+ * than the skew in the future. Pure (no signature work), so property tests can drive it directly.
  */
 export function checkEmbedClaims(payload: unknown, expectedOrg: string, nowSeconds: number): EmbedClaims {
   const parsed = EmbedClaimsSchema.safeParse(payload);
@@ -63,15 +67,15 @@ export function checkEmbedClaims(payload: unknown, expectedOrg: string, nowSecon
     const issue = parsed.error.issues[0];
     throw new EmbedTokenError(401, `The embed token was refused: ${issue?.message ?? 'bad claims'}.`);
   }
-  const { org, sub, role, exp, iat } = parsed.data;
+  const { org, sub, role, exp, iat, jti } = parsed.data;
   const limit = MAX_TOKEN_LIFE_SECONDS + CLOCK_TOLERANCE_SECONDS;
-  if (exp - nowSeconds > limit || (iat !== undefined && exp - iat > MAX_TOKEN_LIFE_SECONDS)) {
+  if (exp - nowSeconds > limit || exp - iat > MAX_TOKEN_LIFE_SECONDS) {
     throw new EmbedTokenError(
       401,
       'The embed token lives too long: "exp" must be at most 15 minutes after it is issued. Sign a fresh token for each page view.',
     );
   }
-  if (iat !== undefined && iat - nowSeconds > CLOCK_TOLERANCE_SECONDS) {
+  if (iat - nowSeconds > CLOCK_TOLERANCE_SECONDS) {
     throw new EmbedTokenError(401, 'The embed token was issued in the future: check the host’s clock.');
   }
   if (exp <= nowSeconds - CLOCK_TOLERANCE_SECONDS) {
@@ -83,7 +87,7 @@ export function checkEmbedClaims(payload: unknown, expectedOrg: string, nowSecon
       `The embed token is for organization "${org}", which this Seatwise deployment does not serve.`,
     );
   }
-  return { org, sub, role, exp };
+  return { org, sub, role, exp, jti };
 }
 
 /** Verifies signature (HS256 only), audience and expiry with jose, then the claims. */

@@ -65,6 +65,8 @@ export function tenancy(deps: Deps) {
           issuer: `https://${config.ACCESS_TEAM_DOMAIN}`,
           audience: config.ACCESS_AUD!,
           algorithms: ['RS256'],
+          // Without these a token would never expire (jose checks exp and iat only when present).
+          requiredClaims: ['exp', 'iat'],
         });
         c.set(
           'actor',

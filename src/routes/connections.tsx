@@ -21,10 +21,9 @@ import { oauthRoutes } from './oauth';
 import { validate } from './validate';
 
 /** The card alone for htmx; the card on a page of its own otherwise. */
+/** The data choice is explicit: a bodiless POST must not disconnect on a default. */
 const DisconnectSchema = z.object({
-  data: z
-    .enum(['keep', 'delete'], { error: 'Choose whether to keep or delete the synced data.' })
-    .default('keep'),
+  data: z.enum(['keep', 'delete'], { error: 'Choose whether to keep or delete the synced data.' }),
 });
 
 const cardRoutes = new Hono<AppEnv>()
@@ -51,7 +50,8 @@ const cardRoutes = new Hono<AppEnv>()
     requireRole('admin'),
     formBodyLimit,
     validate('form', DisconnectSchema, (result) => {
-      if (!result.success) throw userError(422, 'Choose whether to keep or delete the synced data.');
+      if (!result.success)
+        throw userError(400, 'Choose whether to keep or delete the synced data (data=keep or data=delete).');
     }),
     async (c) => {
       const keepData = c.req.valid('form').data === 'keep';

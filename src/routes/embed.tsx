@@ -17,6 +17,7 @@ import { disconnect } from '../connections/disconnect';
 import type { ConnectionRow } from '../connections/store';
 import type { AppEnv } from '../deps';
 import { EmbedMessage, EmbedPage, OpenOutside } from '../embed/pages';
+import { spendEmbedToken } from '../embed/replay';
 import { type EmbedSession, sealSession, setSessionCookie } from '../embed/session';
 import { EmbedTokenError, verifyEmbedToken } from '../embed/token';
 import { isHtmx } from '../lib/http-errors';
@@ -87,7 +88,7 @@ async function cardResponse(
   );
 }
 
-const DisconnectSchema = z.object({ data: z.enum(['keep', 'delete']).default('keep') });
+const DisconnectSchema = z.object({ data: z.enum(['keep', 'delete']) });
 
 export const embedRoutes = new Hono<AppEnv>()
   .use('/embed/*', async (c, next) => {
@@ -109,6 +110,7 @@ export const embedRoutes = new Hono<AppEnv>()
       const secret = config.EMBED_SECRET!;
       try {
         const claims = await verifyEmbedToken(token, secret, deploymentOrgId(config), clock.now());
+        await spendEmbedToken(c.var.deps.db, claims, clock.now());
         setSessionCookie(c, await sealSession(claims, secret, clock.now()));
       } catch (err) {
         if (!(err instanceof EmbedTokenError)) throw err;
@@ -135,7 +137,9 @@ export const embedRoutes = new Hono<AppEnv>()
     formBodyLimit,
     validate('form', DisconnectSchema, (result) => {
       if (!result.success)
-        throw new HTTPException(422, { message: 'Choose whether to keep or delete the synced data.' });
+        throw new HTTPException(400, {
+          message: 'Choose whether to keep or delete the synced data (data=keep or data=delete).',
+        });
     }),
     async (c) => {
       const keepData = c.req.valid('form').data === 'keep';

@@ -16,15 +16,16 @@ async function accessSetup() {
   };
   const sign = (
     claims: Record<string, unknown>,
-    options: { aud?: string; iss?: string; exp?: string } = {},
-  ) =>
-    new SignJWT(claims)
+    options: { aud?: string; iss?: string; exp?: string | null; iat?: null } = {},
+  ) => {
+    const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer(options.iss ?? `https://${TEAM}`)
-      .setAudience(options.aud ?? AUD)
-      .setIssuedAt()
-      .setExpirationTime(options.exp ?? '5m')
-      .sign(privateKey);
+      .setAudience(options.aud ?? AUD);
+    if (options.iat !== null) jwt.setIssuedAt();
+    if (options.exp !== null) jwt.setExpirationTime(options.exp ?? '5m');
+    return jwt.sign(privateKey);
+  };
   const t = await testApp({
     fetch,
     env: { AUTH_MODE: 'access', ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD },
@@ -71,6 +72,21 @@ describe('access mode (Cloudflare Access)', () => {
     for (const headers of cases) {
       const res = await app.request('https://seatwise.acme.example/', { headers });
       expect(res.status).toBe(401);
+    }
+  });
+
+  it('refuses a token without exp (it would never expire) or without iat, with 401', async () => {
+    const { app, sign } = await accessSetup();
+    for (const token of [
+      await sign({ email: 'a@b' }, { exp: null }),
+      await sign({ email: 'a@b' }, { iat: null }),
+      await sign({ email: 'a@b' }, { exp: null, iat: null }),
+    ]) {
+      const res = await app.request('https://seatwise.acme.example/', {
+        headers: { 'Cf-Access-Jwt-Assertion': token },
+      });
+      expect(res.status).toBe(401);
+      expect(await res.text()).toContain('could not be verified');
     }
   });
 

@@ -75,13 +75,13 @@ describe('Disconnect', () => {
     expect((await s.connection()).state).toBe('connected');
   });
 
-  it('keeps synced data by default: revokes the token, erases credentials and the cached token', async () => {
+  it('keeps synced data when asked: revokes the token, erases credentials and the cached token', async () => {
     const s = await simApp();
     const connected = await connectWithAppKey(s);
     await seedData(s, connected.id);
     await patchConnection(s, { lastSyncedAt: s.clock.now() });
     await cacheToken(s);
-    const res = await s.post('/connections/bluejeans/disconnect', {});
+    const res = await s.post('/connections/bluejeans/disconnect', { data: 'keep' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/?notice=disconnected');
     const row = await s.connection();
@@ -157,9 +157,9 @@ describe('Disconnect', () => {
   it('a second Disconnect is refused with a clear message and changes nothing', async () => {
     const s = await simApp();
     await connectWithAppKey(s);
-    expect((await s.post('/connections/bluejeans/disconnect', {})).status).toBe(303);
+    expect((await s.post('/connections/bluejeans/disconnect', { data: 'keep' })).status).toBe(303);
     const after = await s.connection();
-    const again = await s.post('/connections/bluejeans/disconnect', {}, { htmx: true });
+    const again = await s.post('/connections/bluejeans/disconnect', { data: 'keep' }, { htmx: true });
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('already disconnected');
     expect((await s.connection()).version).toBe(after.version);
@@ -178,18 +178,24 @@ describe('Disconnect', () => {
     expect(html).not.toContain('name="data"');
   });
 
-  it('refuses an unknown data choice', async () => {
+  it('refuses a missing or unknown data choice with 400 and stays connected', async () => {
     const s = await simApp();
     await connectWithAppKey(s);
-    const res = await s.post('/connections/bluejeans/disconnect', { data: 'shred' });
-    expect(res.status).toBe(422);
+    for (const body of [{}, { data: 'shred' }, { data: '' }] as Record<string, string>[]) {
+      const res = await s.post('/connections/bluejeans/disconnect', body);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('keep or delete');
+    }
+    // A POST with no body at all (curl -X POST), as the finding reproduced it.
+    const bare = await s.request('/connections/bluejeans/disconnect', { method: 'POST' });
+    expect(bare.status).toBe(400);
     expect((await s.connection()).state).toBe('connected');
   });
 
   it('then Connect again works, into the same row', async () => {
     const s = await simApp();
     const first = await connectWithAppKey(s);
-    await s.post('/connections/bluejeans/disconnect', {});
+    await s.post('/connections/bluejeans/disconnect', { data: 'keep' });
     const second = await connectWithAppKey(s);
     expect(second.id).toBe(first.id);
     expect(second.state).toBe('connected');

@@ -25,6 +25,7 @@ function token(role: 'admin' | 'viewer') {
     .setSubject('portal-user-7')
     .setAudience('seatwise-embed')
     .setIssuedAt()
+    .setJti(crypto.randomUUID())
     .setExpirationTime('5m')
     .sign(new TextEncoder().encode(SECRET));
 }

@@ -21,19 +21,20 @@ const claims = fc.record(
     role: fc.oneof(fc.constantFrom('admin', 'viewer', 'owner', 'Admin', ''), anyValue),
     exp: fc.oneof(fc.integer({ min: NOW - 3600, max: NOW + 3600 }), anyValue),
     iat: fc.oneof(fc.integer({ min: NOW - 3600, max: NOW + 3600 }), anyValue),
+    jti: fc.oneof(fc.uuid(), fc.string({ minLength: 0, maxLength: 300 }), anyValue),
   },
   { requiredKeys: [] },
 );
 
 /** The rules of DESIGN.md written out plainly, as the oracle. */
 function acceptable(p: Record<string, unknown>): 'ok' | 401 | 403 {
-  const { org, sub, role, exp, iat } = p;
+  const { org, sub, role, exp, iat, jti } = p;
   const id = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 256;
-  if (!id(org) || !id(sub) || (role !== 'admin' && role !== 'viewer')) return 401;
-  if (typeof exp !== 'number' || (iat !== undefined && typeof iat !== 'number')) return 401;
+  if (!id(org) || !id(sub) || !id(jti) || (role !== 'admin' && role !== 'viewer')) return 401;
+  // iat is required: without it a token's life cannot be bounded (the 15 min 30 s finding).
+  if (typeof exp !== 'number' || typeof iat !== 'number') return 401;
   if (exp - NOW > MAX_TOKEN_LIFE_SECONDS + CLOCK_TOLERANCE_SECONDS) return 401;
-  if (typeof iat === 'number' && (exp - iat > MAX_TOKEN_LIFE_SECONDS || iat - NOW > CLOCK_TOLERANCE_SECONDS))
-    return 401;
+  if (exp - iat > MAX_TOKEN_LIFE_SECONDS || iat - NOW > CLOCK_TOLERANCE_SECONDS) return 401;
   if (exp <= NOW - CLOCK_TOLERANCE_SECONDS) return 401;
   return org === ORG ? 'ok' : 403;
 }
@@ -46,7 +47,7 @@ describe('embed claim validation (properties)', () => {
         try {
           const got = checkEmbedClaims(p, ORG, NOW);
           expect(expected).toBe('ok');
-          expect(got).toEqual({ org: p.org, sub: p.sub, role: p.role, exp: p.exp });
+          expect(got).toEqual({ org: p.org, sub: p.sub, role: p.role, exp: p.exp, jti: p.jti });
         } catch (err) {
           expect(err).toBeInstanceOf(EmbedTokenError);
           expect((err as EmbedTokenError).status).toBe(expected);
@@ -61,9 +62,14 @@ describe('embed claim validation (properties)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: MAX_TOKEN_LIFE_SECONDS + CLOCK_TOLERANCE_SECONDS + 1, max: 10 ** 8 }),
-        (ahead) => {
+        fc.integer({ min: -(10 ** 8), max: CLOCK_TOLERANCE_SECONDS }),
+        (ahead, iatOffset) => {
           expect(() =>
-            checkEmbedClaims({ org: ORG, sub: 'u', role: 'admin', exp: NOW + ahead }, ORG, NOW),
+            checkEmbedClaims(
+              { org: ORG, sub: 'u', role: 'admin', exp: NOW + ahead, iat: NOW + iatOffset, jti: 'j' },
+              ORG,
+              NOW,
+            ),
           ).toThrow(/at most 15 minutes/);
         },
       ),
@@ -74,6 +80,7 @@ describe('embed claim validation (properties)', () => {
     const key = new TextEncoder().encode(SECRET);
     const token = await new SignJWT({ org: ORG, sub: 'user-1', role: 'viewer' })
       .setProtectedHeader({ alg: 'HS256' })
+      .setJti('token-1')
       .setAudience('seatwise-embed')
       .setIssuedAt(NOW)
       .setExpirationTime(NOW + 600)
@@ -85,7 +92,7 @@ describe('embed claim validation (properties)', () => {
         try {
           const got = await verifyEmbedToken(changed, SECRET, ORG, NOW * 1000);
           // base64url's last character can carry unused bits: a no-op change decodes identically.
-          expect(got).toEqual({ org: ORG, sub: 'user-1', role: 'viewer', exp: NOW + 600 });
+          expect(got).toEqual({ org: ORG, sub: 'user-1', role: 'viewer', exp: NOW + 600, jti: 'token-1' });
         } catch (err) {
           expect(err).toBeInstanceOf(EmbedTokenError);
           expect((err as EmbedTokenError).status).toBe(401);

@@ -161,6 +161,22 @@ describe('roles', () => {
     const audit = await listAudit(t.deps.db, { orgId: 'local' });
     expect(audit.map((a) => a.actor)).toContain('embed:user-1');
   });
+
+  it('refuses a Disconnect without an explicit data choice with 400, staying connected', async () => {
+    const t = await signedIn('admin');
+    await markConnected(t);
+    for (const body of [undefined, '', 'data=shred']) {
+      const res = await t.request('/embed/disconnect', {
+        method: 'POST',
+        headers: { Cookie: t.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+        ...(body === undefined ? {} : { body }),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('keep or delete');
+    }
+    const row = await getOrCreateConnection(t.deps.db, 'local', 'bluejeans');
+    expect(row.state).toBe('connected');
+  });
 });
 
 describe('Sync now inside the frame', () => {

@@ -14,6 +14,8 @@ export interface SignOptions {
   /** Seconds from the clock's now; null leaves exp out. */
   expIn?: number | null;
   iatOffset?: number | null;
+  /** The token's id; a fresh random one by default, null leaves it out. */
+  jti?: string | null;
 }
 
 /** Signs claims the way a host portal would (defaults: a valid admin token for `local`). */
@@ -26,6 +28,7 @@ export function signer(nowMs: () => number) {
     if (o.aud !== null) jwt.setAudience(o.aud ?? 'seatwise-embed');
     if (o.iatOffset !== null) jwt.setIssuedAt(now + (o.iatOffset ?? 0));
     if (o.expIn !== null) jwt.setExpirationTime(now + (o.expIn ?? 600));
+    if (o.jti !== null) jwt.setJti(o.jti ?? crypto.randomUUID());
     return jwt.sign(new TextEncoder().encode(o.secret ?? SECRET));
   };
 }

@@ -64,6 +64,16 @@ describe('GET /embed/card?token=', () => {
     ['exp more than 15 minutes ahead', (s) => s({}, { expIn: 16 * 60 + 60 }), /at most 15 minutes/],
     ['exp 15 minutes after a back-dated iat', (s) => s({}, { expIn: 600, iatOffset: -600 }), /at most 15/],
     ['no exp', (s) => s({}, { expIn: null }), /"exp" claim is missing/],
+    ['no iat', (s) => s({}, { iatOffset: null }), /"iat" claim is missing/],
+    [
+      'no iat, exp 15 min 30 s ahead',
+      (s) => s({}, { iatOffset: null, expIn: 930 }),
+      /"iat" claim is missing/,
+    ],
+    ['no jti', (s) => s({}, { jti: null }), /"jti" claim is missing/],
+    ['empty jti', (s) => s({}, { jti: '' }), /"jti" claim must not be empty/],
+    ['iat 2 minutes in the future', (s) => s({}, { iatOffset: 120, expIn: 300 }), /issued in the future/],
+    ['exp 16 min 30 s ahead of now', (s) => s({}, { iatOffset: 90, expIn: 990 }), /at most 15 minutes/],
     ['wrong audience', (s) => s({}, { aud: 'someone-else' }), /"aud" must be "seatwise-embed"/],
     ['no audience', (s) => s({}, { aud: null }), /"aud"/],
     ['missing org', (s) => s({ org: undefined }), /"org" claim is missing/],
@@ -132,10 +142,18 @@ describe('GET /embed/card?token=', () => {
     await expectRefused(res, 403, /organization "acme"/);
   });
 
-  it('accepts a token within the clock tolerance of its expiry, and a missing iat', async () => {
+  it('accepts a token within the 60 s clock tolerance, and a full 15-minute life', async () => {
     const { request, sign } = await embedApp();
-    expect((await request(`/embed/card?token=${await sign({}, { expIn: -10 })}`)).status).toBe(303);
-    expect((await request(`/embed/card?token=${await sign({}, { iatOffset: null })}`)).status).toBe(303);
+    expect(
+      (await request(`/embed/card?token=${await sign({}, { expIn: -50, iatOffset: -600 })}`)).status,
+    ).toBe(303);
+    expect((await request(`/embed/card?token=${await sign({}, { expIn: 900, iatOffset: 0 })}`)).status).toBe(
+      303,
+    );
+    // The host's clock 50 s ahead of ours: iat and exp both in "our" future, still one 15-minute life.
+    expect((await request(`/embed/card?token=${await sign({}, { expIn: 950, iatOffset: 50 })}`)).status).toBe(
+      303,
+    );
   });
 });
 
