@@ -13,9 +13,9 @@ import { migrateDb } from '../db/migrate';
 import { listUsage } from '../db/queries/usage';
 import { bjMeetings, bjParticipants, bjUsers } from '../db/schema';
 import { ensureOrganization, getOrCreateConnection } from '../src/connections/store';
-import { DAY_MS, periodStart } from '../src/usage/activity';
+import { DAY_MS } from '../src/usage/activity';
 import { csvStream } from '../src/usage/csv-export';
-import { loadPage, loadUsageModel, type UsageScope } from '../src/usage/load';
+import { filterOf, loadPage, loadUsageModel, type UsageScope, usageScope } from '../src/usage/load';
 import { resolveParams, UsageQuery } from '../src/usage/query-params';
 
 const USERS = 10_000;
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     );
     await db.$client.execute('ANALYZE');
 
-    const scope: UsageScope = { connectionId, thresholdDays: 30, now: NOW, from: periodStart(NOW, 30) };
+    const scope: UsageScope = await usageScope(db, 'local', NOW);
     const params = (q: Record<string, string>) => resolveParams(UsageQuery.parse(q));
 
     const heapBefore = heapMb();
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     await time('CSV export (all users)', 3, async () => {
       const stream = csvStream(async (offset, limit) => {
         peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed / 1024 / 1024);
-        return listUsage(db, { ...scope, ...p, offset, limit });
+        return listUsage(db, { ...filterOf(scope, p), sort: p.sort, dir: p.dir, offset, limit });
       }, NOW);
       let lines = 0;
       const reader = stream.getReader();

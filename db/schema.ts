@@ -158,6 +158,10 @@ export const bjUsers = sqliteTable(
     removedAt: integer('removed_at'),
     /** Denormalized from meetings/history so the usage table can sort without a join. */
     lastActiveAt: integer('last_active_at'),
+    /** Set when Seatwise removed the user through removeUser (a reclaim job), with who approved it. */
+    reclaimedAt: integer('reclaimed_at'),
+    reclaimedBy: text('reclaimed_by'),
+    reclaimJobId: text('reclaim_job_id'),
   },
   (t) => [
     primaryKey({ columns: [t.connectionId, t.userId] }),
@@ -311,3 +315,86 @@ export const cronHeartbeats = sqliteTable('cron_heartbeats', {
   lastRunAt: integer('last_run_at').notNull(),
   runs: integer('runs').notNull().default(0),
 });
+
+export const LICENCE_PLANS = ['named_host', 'active_host', 'concurrent', 'other'] as const;
+
+/** Per-organization licence terms (price, plan, renewal) and whether Seatwise may remove users. */
+export const licenceSettings = sqliteTable('licence_settings', {
+  orgId: text('org_id')
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  plan: text('plan', { enum: LICENCE_PLANS }).notNull().default('named_host'),
+  /** Price per seat in minor units of `currency` (exact; never a float). Null until entered. */
+  seatPriceMinor: integer('seat_price_minor'),
+  billing: text('billing', { enum: ['monthly', 'annual'] })
+    .notNull()
+    .default('annual'),
+  currency: text('currency').notNull().default('USD'),
+  seatsPurchased: integer('seats_purchased'),
+  /** YYYY-MM-DD */
+  renewalDate: text('renewal_date'),
+  graceDays: integer('grace_days').notNull().default(30),
+  /** Percent added to peak use when sizing the renewal. */
+  renewalBuffer: integer('renewal_buffer').notNull().default(10),
+  /** JSON array of lower-cased e-mails and `@domain`s never recommended for reclaim. */
+  exempt: text('exempt').notNull().default('[]'),
+  /** The admin's opt-in to removing approved users through the API (reading stays the default). */
+  allowRemoval: integer('allow_removal', { mode: 'boolean' }).notNull().default(false),
+  updatedAt: integer('updated_at').notNull().default(now),
+  updatedBy: text('updated_by'),
+});
+
+export const RECLAIM_JOB_STATUSES = ['running', 'done', 'stopped', 'cancelled'] as const;
+export type ReclaimJobStatus = (typeof RECLAIM_JOB_STATUSES)[number];
+
+/** One approved reclaim: the users an admin selected, removed one by one in slices. */
+export const reclaimJobs = sqliteTable(
+  'reclaim_jobs',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: RECLAIM_JOB_STATUSES }).notNull().default('running'),
+    approvedBy: text('approved_by').notNull(),
+    /** Hash of the sorted selection: a double submit finds the job the first one started. */
+    selectionHash: text('selection_hash').notNull(),
+    total: integer('total').notNull(),
+    /** Why the job stopped early (a 403 from BlueJeans: what to do), when it did. */
+    stopReason: text('stop_reason'),
+    slices: integer('slices').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [
+    index('reclaim_jobs_connection_created').on(t.connectionId, t.createdAt),
+    index('reclaim_jobs_selection').on(t.connectionId, t.selectionHash),
+  ],
+);
+
+export const RECLAIM_ITEM_STATUSES = ['pending', 'removed', 'gone', 'refused', 'failed', 'skipped'] as const;
+export type ReclaimItemStatus = (typeof RECLAIM_ITEM_STATUSES)[number];
+
+/** One user of a reclaim job. `attemptedAt` is written before the removeUser call (crash-safe resume). */
+export const reclaimItems = sqliteTable(
+  'reclaim_items',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => reclaimJobs.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    userId: text('user_id').notNull(),
+    email: text('email'),
+    name: text('name').notNull(),
+    status: text('status', { enum: RECLAIM_ITEM_STATUSES }).notNull().default('pending'),
+    reason: text('reason'),
+    attempts: integer('attempts').notNull().default(0),
+    attemptedAt: integer('attempted_at'),
+    doneAt: integer('done_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.userId] }),
+    index('reclaim_items_job_position').on(t.jobId, t.position),
+  ],
+);

@@ -5,6 +5,7 @@
  * Times are epoch ms; the period is "strictly after `from`".
  */
 import { eq, type SQL, sql } from 'drizzle-orm';
+import type { Recommendation } from '../../src/licences/recommend';
 import type { Feature, SeatStatus } from '../../src/usage/activity';
 import type { Db } from '../client';
 import { bjDailyUsage, bjMeetings, bjParticipants, bjUsers, organizations } from '../schema';
@@ -20,6 +21,17 @@ export interface UsageFilter {
   q?: string;
   status?: SeatStatus | 'all';
   feature?: Feature;
+  recommendation?: Recommendation;
+  /** How recommendations are decided; defaults (no exemptions, 30 grace days) when absent. */
+  rec?: RecommendationSqlContext;
+}
+
+/** The inputs of `recommend()` (src/licences/recommend.ts) that the SQL needs. */
+export interface RecommendationSqlContext {
+  /** Users who joined after this moment are `new`. */
+  graceFrom: number;
+  exempt: readonly string[];
+  connectingUsername: string | null;
 }
 
 export interface UsageListOptions extends UsageFilter {
@@ -46,6 +58,9 @@ export interface UsageRow {
   meetingsAttended: number;
   minutes: number;
   features: FeatureCounts;
+  recommendation: Recommendation | null;
+  reclaimedAt: number | null;
+  reclaimedBy: string | null;
 }
 
 export interface UsageSummary {
@@ -57,6 +72,8 @@ export interface UsageSummary {
   removed: number;
   /** Active users who used each feature at least once in the period. */
   activeUsing: FeatureCounts;
+  /** Licensed users per recommendation. */
+  recommendations: Record<Recommendation, number>;
 }
 
 export interface DailyUsagePoint {
@@ -129,6 +146,7 @@ function usageCte(connectionId: string, from: number): SQL {
     SELECT ${u.userId} AS user_id, ${u.username} AS username,
       coalesce(nullif(trim(coalesce(${u.firstName}, '') || ' ' || coalesce(${u.lastName}, '')), ''), ${u.username}) AS name,
       ${u.email} AS email, ${u.isEnterpriseAdmin} AS is_admin,
+      ${u.reclaimedAt} AS reclaimed_at, ${u.reclaimedBy} AS reclaimed_by,
       coalesce(${u.enterpriseJoinDate}, ${u.firstSeenAt}) AS joined_at, ${u.removedAt} AS removed_at,
       coalesce(h.meetings, 0) AS meetings_hosted,
       coalesce(pi.meetings, 0) + coalesce(pe.meetings, 0) AS meetings_attended,
@@ -154,6 +172,35 @@ function usageCte(connectionId: string, from: number): SQL {
   )`;
 }
 
+/**
+ * The usage CTEs plus `recd`: every row with its recommendation. Mirrors recommend() in
+ * src/licences/recommend.ts (removed -> none; exempt list, admin or connecting account -> exempt;
+ * joined within the grace days -> new; hosted -> keep; attended -> attendee_only; else reclaim).
+ */
+function recommendationCte(
+  connectionId: string,
+  from: number,
+  rec: RecommendationSqlContext | undefined,
+): SQL {
+  const exempt = rec?.exempt ?? [];
+  const emails = JSON.stringify(exempt.filter((e) => !e.startsWith('@')));
+  const domains = JSON.stringify(exempt.filter((e) => e.startsWith('@')));
+  const graceFrom = rec?.graceFrom ?? from;
+  return sql`${usageCte(connectionId, from)}, recd AS (
+    SELECT *, CASE
+      WHEN removed_at IS NOT NULL THEN NULL
+      WHEN lower(email) IN (SELECT value FROM json_each(${emails}))
+        OR substr(lower(email), instr(lower(email), '@')) IN (SELECT value FROM json_each(${domains})) THEN 'exempt'
+      WHEN is_admin THEN 'exempt'
+      WHEN username = ${rec?.connectingUsername ?? null} THEN 'exempt'
+      WHEN joined_at > ${graceFrom} THEN 'new'
+      WHEN meetings_hosted > 0 THEN 'keep'
+      WHEN meetings_attended > 0 THEN 'attendee_only'
+      ELSE 'reclaim' END AS recommendation
+    FROM usage
+  )`;
+}
+
 /** `%`, `_` and the escape character itself match literally. */
 export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -170,6 +217,7 @@ function whereClause(filter: UsageFilter): SQL {
   }
   if (filter.status && filter.status !== 'all') parts.push(sql`status = ${filter.status}`);
   if (filter.feature) parts.push(sql`${sql.raw(FEATURE_COLUMN[filter.feature])} > 0`);
+  if (filter.recommendation) parts.push(sql`recommendation = ${filter.recommendation}`);
   return sql.join(parts, sql` AND `);
 }
 
@@ -192,6 +240,9 @@ interface RawUsageRow {
   f_pstn: number;
   f_large_meeting: number;
   f_personal: number;
+  recommendation: Recommendation | null;
+  reclaimed_at: number | null;
+  reclaimed_by: string | null;
   total: number;
 }
 
@@ -217,6 +268,9 @@ function toRow(r: RawUsageRow): UsageRow {
       large_meeting: Number(r.f_large_meeting),
       personal: Number(r.f_personal),
     },
+    recommendation: r.recommendation ?? null,
+    reclaimedAt: r.reclaimed_at ?? null,
+    reclaimedBy: r.reclaimed_by ?? null,
   };
 }
 
@@ -229,8 +283,8 @@ function orderBy(o: UsageListOptions): SQL {
 
 /** One page of the filtered, sorted licence rows, with the filtered total (window count, one query). */
 export async function listUsage(db: Db, o: UsageListOptions): Promise<{ rows: UsageRow[]; total: number }> {
-  const query = sql`${usageCte(o.connectionId, o.from)}
-    SELECT *, count(*) OVER () AS total FROM usage WHERE ${whereClause(o)}
+  const query = sql`${recommendationCte(o.connectionId, o.from, o.rec)}
+    SELECT *, count(*) OVER () AS total FROM recd WHERE ${whereClause(o)}
     ${orderBy(o)} LIMIT ${o.limit} OFFSET ${o.offset}`;
   const raw = await db.all<RawUsageRow>(query);
   return { rows: raw.map(toRow), total: raw[0] ? Number(raw[0].total) : 0 };
@@ -253,9 +307,13 @@ function summaryColumns(over: boolean): SQL {
       `a_${col}`,
       `sum(status = 'active' AND ${col} > 0)`,
     ]),
+    ...REC_KEYS.map((r): [string, string] => [`r_${r}`, `sum(recommendation = '${r}')`]),
   ];
   return sql.raw(cols.map(([alias, expr]) => `coalesce(${expr}${w}, 0) AS ${alias}`).join(', '));
 }
+
+/** A closed list (never input), so it may be spelled into SQL. */
+const REC_KEYS: readonly Recommendation[] = ['reclaim', 'attendee_only', 'keep', 'exempt', 'new'];
 
 function toSummary(r: Record<string, unknown> | undefined): UsageSummary {
   const n = (key: string) => Number(r?.[key] ?? 0);
@@ -270,13 +328,22 @@ function toSummary(r: Record<string, unknown> | undefined): UsageSummary {
     never: n('s_never'),
     removed: n('s_removed'),
     activeUsing,
+    recommendations: Object.fromEntries(REC_KEYS.map((k) => [k, n(`r_${k}`)])) as Record<
+      Recommendation,
+      number
+    >,
   };
 }
 
 /** Counts per status and feature adoption among active users, over every user (filters ignored). */
-export async function usageSummary(db: Db, connectionId: string, from: number): Promise<UsageSummary> {
+export async function usageSummary(
+  db: Db,
+  connectionId: string,
+  from: number,
+  rec?: RecommendationSqlContext,
+): Promise<UsageSummary> {
   const [r] = await db.all<Record<string, unknown>>(
-    sql`${usageCte(connectionId, from)} SELECT ${summaryColumns(false)} FROM usage`,
+    sql`${recommendationCte(connectionId, from, rec)} SELECT ${summaryColumns(false)} FROM recd`,
   );
   return toSummary(r);
 }
@@ -290,14 +357,14 @@ export async function listUsageWithSummary(
   db: Db,
   o: UsageListOptions,
 ): Promise<{ rows: UsageRow[]; total: number; summary: UsageSummary }> {
-  const query = sql`${usageCte(o.connectionId, o.from)}, summed AS (
-      SELECT *, ${summaryColumns(true)} FROM usage
+  const query = sql`${recommendationCte(o.connectionId, o.from, o.rec)}, summed AS (
+      SELECT *, ${summaryColumns(true)} FROM recd
     )
     SELECT *, count(*) OVER () AS total FROM summed WHERE ${whereClause(o)}
     ${orderBy(o)} LIMIT ${o.limit} OFFSET ${o.offset}`;
   const raw = await db.all<RawUsageRow & Record<string, unknown>>(query);
   const first = raw[0];
-  if (!first) return { rows: [], total: 0, summary: await usageSummary(db, o.connectionId, o.from) };
+  if (!first) return { rows: [], total: 0, summary: await usageSummary(db, o.connectionId, o.from, o.rec) };
   return { rows: raw.map(toRow), total: Number(first.total), summary: toSummary(first) };
 }
 

@@ -72,6 +72,7 @@ export const usageRoutes = new Hono<AppEnv>()
           params={params}
           now={scope.now}
           periodDays={scope.thresholdDays}
+          recommend={scope.recommend}
         />,
       );
     }
@@ -83,7 +84,12 @@ export const usageRoutes = new Hono<AppEnv>()
     // One scope for the whole file, so every page uses the same period and cutoff.
     const scope = await usageScope(d.db, c.var.orgId, d.clock.now());
     const base = { ...filterOf(scope, params), sort: params.sort, dir: params.dir };
-    const body = csvStream((offset, limit) => listUsage(d.db, { ...base, offset, limit }), scope.now);
+    const body = csvStream(
+      (offset, limit) => listUsage(d.db, { ...base, offset, limit }),
+      scope.now,
+      undefined,
+      scope.recommend,
+    );
     return c.body(body, 200, {
       'Content-Type': 'text/csv; charset=utf-8; header=present',
       'Content-Disposition': `attachment; filename="seatwise-bluejeans-users-${dayKey(scope.now)}.csv"`,

@@ -70,12 +70,18 @@ export function classifyStatus(facts: ActivityFacts, now: number, thresholdDays:
 export interface ReasonFacts extends ActivityFacts {
   /** When the user joined the enterprise (BlueJeans' date, else when Seatwise first saw them). */
   joinedAt: number | null;
+  /** Set when a Seatwise reclaim job removed the user, with the approver. */
+  reclaimedAt?: number | null;
+  reclaimedBy?: string | null;
 }
 
 /** The human reason shown beside a status, e.g. "last meeting 45 days ago". */
 export function statusReason(status: SeatStatus, facts: ReasonFacts, now: number): string {
   switch (status) {
     case 'removed':
+      if (facts.reclaimedAt != null) {
+        return `by Seatwise on ${formatDate(facts.reclaimedAt)}, approved by ${facts.reclaimedBy ?? 'an admin'}`;
+      }
       return facts.removedAt != null
         ? `removed from BlueJeans on ${formatDate(facts.removedAt)}`
         : 'removed from BlueJeans';

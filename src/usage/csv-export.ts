@@ -3,6 +3,7 @@
  * stays flat however many users the enterprise has, and a slow client slows the reads.
  */
 import type { UsageRow } from '../../db/queries/usage';
+import { type RecommendationContext, recommendationReason } from '../licences/recommend';
 import { FEATURE_LABEL, FEATURES, STATUS_LABEL, statusReason } from './activity';
 import { csvLine } from './csv';
 
@@ -26,12 +27,24 @@ export const CSV_HEADER = [
   ...FEATURES.map((f) => FEATURE_LABEL[f]),
   'Joined (UTC)',
   'Removed (UTC)',
+  'BlueJeans user id',
+  'Recommendation',
+  'Recommendation reason',
 ];
+
+/** Reasons without settings: no exemptions, 30 grace days, history unknown. */
+function fallbackContext(now: number): RecommendationContext {
+  return { now, thresholdDays: 30, graceDays: 30, exempt: [], connectingUsername: null, historyFrom: null };
+}
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
 
 /** One user as CSV cells, in CSV_HEADER order. */
-export function csvRecord(row: UsageRow, now: number): string {
+export function csvRecord(
+  row: UsageRow,
+  now: number,
+  rec: RecommendationContext = fallbackContext(now),
+): string {
   return csvLine([
     row.name,
     row.email,
@@ -46,6 +59,9 @@ export function csvRecord(row: UsageRow, now: number): string {
     ...FEATURES.map((f) => row.features[f]),
     iso(row.joinedAt),
     iso(row.removedAt),
+    row.userId,
+    row.recommendation ?? '',
+    recommendationReason(row.recommendation, row, rec),
   ]);
 }
 
@@ -57,6 +73,7 @@ export function csvStream(
   loadPage: (offset: number, limit: number) => Promise<{ rows: UsageRow[]; total: number }>,
   now: number,
   pageSize = CSV_PAGE_SIZE,
+  rec: RecommendationContext = fallbackContext(now),
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let offset = 0;
@@ -70,7 +87,8 @@ export function csvStream(
         if (done) return;
         const { rows, total } = await loadPage(offset, pageSize);
         offset += rows.length;
-        if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((r) => csvRecord(r, now)).join('')));
+        if (rows.length > 0)
+          controller.enqueue(encoder.encode(rows.map((r) => csvRecord(r, now, rec)).join('')));
         if (rows.length < pageSize || offset >= total) {
           done = true;
           controller.close();

@@ -4,6 +4,7 @@
  * views receive the result.
  */
 import type { Db } from '../../db/client';
+import { getLicenceSettings, historyStart } from '../../db/queries/licences';
 import {
   dailyUsage,
   getInactiveAfterDays,
@@ -12,7 +13,10 @@ import {
   type UsageFilter,
   type UsageRow,
 } from '../../db/queries/usage';
-import { getOrCreateConnection } from '../connections/store';
+import { parsePublicConfig } from '../connections/credentials';
+import { type ConnectionRow, getOrCreateConnection } from '../connections/store';
+import { graceFrom, type RecommendationContext } from '../licences/recommend';
+import type { LicenceSettings } from '../licences/settings';
 import type { UsageModel } from '../views/usage-page';
 import { DEFAULT_THRESHOLD, periodStart } from './activity';
 import { dailySeries, dayRange, featureAdoption } from './charts';
@@ -23,16 +27,45 @@ export interface UsageScope {
   thresholdDays: number;
   now: number;
   from: number;
+  connection: ConnectionRow;
+  settings: LicenceSettings;
+  /** What recommendations and their reasons are decided on. */
+  recommend: RecommendationContext;
+}
+
+/** The user Seatwise connects as, when the connection is a user's (never for an app key). */
+export function connectingUsername(row: ConnectionRow): string | null {
+  const config = parsePublicConfig(row.publicConfig);
+  if (config.username) return config.username;
+  if (config.method === 'oauth' || config.method === 'access_token') return config.accountLabel ?? null;
+  return null;
 }
 
 /** The organization's BlueJeans connection and its period, fixed once per request. */
 export async function usageScope(db: Db, orgId: string, now: number): Promise<UsageScope> {
-  const [connection, stored] = await Promise.all([
+  const [connection, stored, settings] = await Promise.all([
     getOrCreateConnection(db, orgId, 'bluejeans'),
     getInactiveAfterDays(db, orgId),
+    getLicenceSettings(db, orgId),
   ]);
   const thresholdDays = stored ?? DEFAULT_THRESHOLD;
-  return { connectionId: connection.id, thresholdDays, now, from: periodStart(now, thresholdDays) };
+  const recommend: RecommendationContext = {
+    now,
+    thresholdDays,
+    graceDays: settings.graceDays,
+    exempt: settings.exempt,
+    connectingUsername: connectingUsername(connection),
+    historyFrom: await historyStart(db, connection.id),
+  };
+  return {
+    connectionId: connection.id,
+    thresholdDays,
+    now,
+    from: periodStart(now, thresholdDays),
+    connection,
+    settings,
+    recommend,
+  };
 }
 
 export function filterOf(scope: UsageScope, params: UsageParams): UsageFilter {
@@ -42,6 +75,12 @@ export function filterOf(scope: UsageScope, params: UsageParams): UsageFilter {
     q: params.q,
     status: params.status,
     ...(params.feature ? { feature: params.feature } : {}),
+    ...(params.recommendation ? { recommendation: params.recommendation } : {}),
+    rec: {
+      graceFrom: graceFrom(scope.recommend),
+      exempt: scope.recommend.exempt,
+      connectingUsername: scope.recommend.connectingUsername,
+    },
   };
 }
 
@@ -77,6 +116,7 @@ export async function loadUsageModel(db: Db, scope: UsageScope, params: UsagePar
   return {
     now: scope.now,
     thresholdDays: scope.thresholdDays,
+    recommend: scope.recommend,
     params,
     summary,
     rows: page.rows,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { USAGE_SORTS, type UsageSort } from '../../db/queries/usage';
+import { RECOMMENDATIONS } from '../licences/recommend';
 import { FEATURES, STATUSES, THRESHOLDS } from './activity';
 
 export const PAGE_SIZE = 50;
@@ -21,6 +22,7 @@ export const UsageQuery = z.object({
   q: z.preprocess(blank, z.string().trim().max(200).optional()),
   status: z.preprocess(blank, z.enum(['all', ...STATUSES]).default('all')),
   feature: z.preprocess(blank, z.enum(FEATURES).optional()),
+  recommendation: z.preprocess(blank, z.enum(RECOMMENDATIONS).optional()),
   sort: z.preprocess(blank, z.enum(USAGE_SORTS).default('name')),
   dir: z.preprocess(blank, z.enum(['asc', 'desc']).optional()),
   page: z.preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).default(1)),
@@ -34,6 +36,7 @@ export interface UsageParams {
   q: string;
   status: 'all' | (typeof STATUSES)[number];
   feature: (typeof FEATURES)[number] | undefined;
+  recommendation: (typeof RECOMMENDATIONS)[number] | undefined;
   sort: UsageSort;
   dir: 'asc' | 'desc';
   page: number;
@@ -45,6 +48,7 @@ export function resolveParams(input: UsageQueryInput): UsageParams {
     q: input.q ?? '',
     status: input.status,
     feature: input.feature,
+    recommendation: input.recommendation,
     sort: input.sort,
     dir: input.dir ?? defaultDir(input.sort),
     page: input.page,
@@ -56,6 +60,7 @@ const FIELD_HELP: Record<string, string> = {
   q: 'The search text must be at most 200 characters.',
   status: `Status must be one of: all, ${STATUSES.join(', ')}.`,
   feature: `Feature must be one of: ${FEATURES.join(', ')}.`,
+  recommendation: `Recommendation must be one of: ${RECOMMENDATIONS.join(', ')}.`,
   sort: `Sort must be one of: ${USAGE_SORTS.join(', ')}.`,
   dir: 'Direction must be asc or desc.',
   page: 'Page must be a whole number from 1.',
@@ -81,6 +86,7 @@ export function usageUrl(
   if (p.q) search.set('q', p.q);
   if (p.status !== 'all') search.set('status', p.status);
   if (p.feature) search.set('feature', p.feature);
+  if (p.recommendation) search.set('recommendation', p.recommendation);
   if (p.sort !== 'name') search.set('sort', p.sort);
   if (p.dir !== defaultDir(p.sort)) search.set('dir', p.dir);
   if (p.page !== 1) search.set('page', String(p.page));

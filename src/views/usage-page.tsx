@@ -3,6 +3,7 @@
  * `UsageBody` is also what the threshold form's htmx request swaps (every status depends on it).
  */
 import type { UsageRow, UsageSummary } from '../../db/queries/usage';
+import type { RecommendationContext } from '../licences/recommend';
 import type { ChartPoint, ShareBar } from '../usage/charts';
 import type { UsageParams } from '../usage/query-params';
 import { usageUrl } from '../usage/query-params';
@@ -19,12 +20,16 @@ export const BODY_ID = 'usage-body';
 export interface UsageModel {
   now: number;
   thresholdDays: number;
+  /** What recommendations and reasons are decided on. */
+  recommend: RecommendationContext;
   params: UsageParams;
   summary: UsageSummary;
   rows: UsageRow[];
   total: number;
   daily: { activeUsers: ChartPoint[]; meetings: ChartPoint[] };
   adoption: ShareBar[];
+  /** Rows carry reclaim checkboxes (an admin who allowed removal). */
+  canSelect?: boolean;
   /** Set when the threshold form was refused. */
   settingsError?: string;
   /** A one-line confirmation (e.g. the threshold was saved). */
@@ -108,6 +113,8 @@ export function UsageBody({ model }: { model: UsageModel }) {
         params={params}
         now={now}
         periodDays={thresholdDays}
+        recommend={model.recommend}
+        canSelect={model.canSelect ?? false}
       />
     </div>
   );

@@ -4,6 +4,13 @@
  */
 import type { UsageRow, UsageSort } from '../../db/queries/usage';
 import {
+  RECOMMENDATION_LABEL,
+  RECOMMENDATIONS,
+  type Recommendation,
+  type RecommendationContext,
+  recommendationReason,
+} from '../licences/recommend';
+import {
   FEATURE_LABEL,
   FEATURES,
   type SeatStatus,
@@ -26,6 +33,16 @@ const swap = (url: string) => ({
 });
 
 const TONE: Record<SeatStatus, string> = { active: 'ok', inactive: 'warn', never: 'bad', removed: 'idle' };
+const REC_TONE: Record<Recommendation, string> = {
+  reclaim: 'bad',
+  attendee_only: 'warn',
+  keep: 'ok',
+  exempt: 'idle',
+  new: 'idle',
+};
+
+/** The form the reclaim checkboxes belong to (they sit in the table, the form beside it). */
+export const SELECT_FORM_ID = 'reclaim-select';
 
 export function UsageFilters({ params }: { params: UsageParams }) {
   const onForm = swap('/usage/users');
@@ -80,6 +97,19 @@ export function UsageFilters({ params }: { params: UsageParams }) {
           ))}
         </select>
       </label>
+      <label>
+        Recommendation{' '}
+        <select name="recommendation" {...refresh} hx-trigger="change">
+          <option value="" selected={!params.recommendation}>
+            Any
+          </option>
+          {RECOMMENDATIONS.map((r) => (
+            <option value={r} selected={params.recommendation === r}>
+              {RECOMMENDATION_LABEL[r]}
+            </option>
+          ))}
+        </select>
+      </label>
       {params.range !== 30 ? <input type="hidden" name="range" value={String(params.range)} /> : null}
       <button type="submit">Apply</button>
     </form>
@@ -92,9 +122,20 @@ export interface UsageResultsProps {
   params: UsageParams;
   now: number;
   periodDays: number;
+  recommend: RecommendationContext;
+  /** Show reclaim checkboxes (an admin who allowed removal). */
+  canSelect?: boolean;
 }
 
-export function UsageResults({ rows, total, params, now, periodDays }: UsageResultsProps) {
+export function UsageResults({
+  rows,
+  total,
+  params,
+  now,
+  periodDays,
+  recommend,
+  canSelect = false,
+}: UsageResultsProps) {
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const firstIndex = (params.page - 1) * PAGE_SIZE;
   return (
@@ -119,6 +160,7 @@ export function UsageResults({ rows, total, params, now, periodDays }: UsageResu
           </a>
         </p>
       ) : null}
+      {canSelect && total > 0 ? <SelectionForm params={params} total={total} /> : null}
       {rows.length === 0 ? (
         <p class="muted">
           {total > 0 ? (
@@ -129,7 +171,15 @@ export function UsageResults({ rows, total, params, now, periodDays }: UsageResu
           ) : (
             <>
               No user matches these filters.{' '}
-              <a href={usageUrl(params, { q: '', status: 'all', feature: undefined, page: 1 })}>
+              <a
+                href={usageUrl(params, {
+                  q: '',
+                  status: 'all',
+                  feature: undefined,
+                  recommendation: undefined,
+                  page: 1,
+                })}
+              >
                 Clear filters
               </a>
               .
@@ -142,9 +192,15 @@ export function UsageResults({ rows, total, params, now, periodDays }: UsageResu
             <caption class="visually-hidden">{`Licensed BlueJeans users; counts over the last ${periodDays} days`}</caption>
             <thead>
               <tr>
+                {canSelect ? (
+                  <th scope="col">
+                    <span class="visually-hidden">Select</span>
+                  </th>
+                ) : null}
                 <SortHeader label="Name" sort="name" params={params} />
                 <SortHeader label="E-mail" sort="email" params={params} />
                 <th scope="col">Status</th>
+                <th scope="col">Recommendation</th>
                 <SortHeader label="Last active" sort="last_active" params={params} />
                 <SortHeader label="Hosted" sort="meetings" params={params} />
                 <th scope="col" class="num">
@@ -160,7 +216,7 @@ export function UsageResults({ rows, total, params, now, periodDays }: UsageResu
             </thead>
             <tbody>
               {rows.map((r) => (
-                <UserRow row={r} now={now} />
+                <UserRow row={r} now={now} recommend={recommend} canSelect={canSelect} />
               ))}
             </tbody>
           </table>
@@ -171,9 +227,57 @@ export function UsageResults({ rows, total, params, now, periodDays }: UsageResu
   );
 }
 
-function UserRow({ row, now }: { row: UsageRow; now: number }) {
+/**
+ * Posts the checked users (or every reclaim recommendation of the current filters) to the review step.
+ * Nothing is removed from here: `POST /licences/reclaim` without `confirm` only shows the review.
+ */
+function SelectionForm({ params, total }: { params: UsageParams; total: number }) {
   return (
-    <tr data-status={row.status}>
+    <form id={SELECT_FORM_ID} class="reclaim-select" method="post" action="/licences/reclaim">
+      <button type="submit" name="step" value="review">
+        Review selected users for removal
+      </button>
+      {params.recommendation === 'reclaim' ? (
+        <>
+          {' '}
+          <input type="hidden" name="q" value={params.q} />
+          <input type="hidden" name="status" value={params.status} />
+          {params.feature ? <input type="hidden" name="feature" value={params.feature} /> : null}
+          <button type="submit" name="all" value="reclaim">
+            {`Review all ${total} reclaim recommendation${total === 1 ? '' : 's'}`}
+          </button>
+        </>
+      ) : null}
+    </form>
+  );
+}
+
+function UserRow({
+  row,
+  now,
+  recommend,
+  canSelect,
+}: {
+  row: UsageRow;
+  now: number;
+  recommend: RecommendationContext;
+  canSelect: boolean;
+}) {
+  return (
+    <tr data-status={row.status} data-recommendation={row.recommendation ?? 'none'}>
+      {canSelect ? (
+        <td>
+          {row.recommendation ? (
+            <input
+              type="checkbox"
+              form={SELECT_FORM_ID}
+              name="userId"
+              value={row.userId}
+              aria-label={`Select ${row.name}`}
+            />
+          ) : null}
+        </td>
+      ) : null}
       <th scope="row">
         {row.name}
         {row.isAdmin ? (
@@ -187,6 +291,18 @@ function UserRow({ row, now }: { row: UsageRow; now: number }) {
       <td>
         <span class={`badge ${TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>{' '}
         <span class="reason">{statusReason(row.status, row, now)}</span>
+      </td>
+      <td>
+        {row.recommendation ? (
+          <>
+            <span class={`badge ${REC_TONE[row.recommendation]}`}>
+              {RECOMMENDATION_LABEL[row.recommendation]}
+            </span>{' '}
+            <span class="reason">{recommendationReason(row.recommendation, row, recommend)}</span>
+          </>
+        ) : (
+          <span class="muted">—</span>
+        )}
       </td>
       <td>
         {row.lastActiveAt != null ? (

@@ -78,5 +78,7 @@ export function textOf(html: string): string {
 
 /** User ids of the table rows, in order (rows carry `data-status`; the id is the e-mail's local part). */
 export function rowEmails(html: string): string[] {
-  return [...html.matchAll(/<tr data-status="[a-z]+">.*?<td>([^<]*)<\/td>/gs)].map((m) => m[1] ?? '');
+  return [...html.matchAll(/<tr data-status="[a-z]+"[^>]*>.*?<\/th>\s*<td>([^<]*)<\/td>/gs)].map(
+    (m) => m[1] ?? '',
+  );
 }

@@ -51,6 +51,7 @@ describe('AdoptionChart', () => {
     never: 0,
     removed: 0,
     activeUsing: { recording: 1, content_share: 4, video_share: 0, pstn: 2, large_meeting: 0, personal: 0 },
+    recommendations: { reclaim: 1, attendee_only: 0, keep: 4, exempt: 0, new: 0 },
   };
 
   it('shows each feature as a share of active users, with a table alternative', () => {

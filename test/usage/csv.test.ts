@@ -97,6 +97,9 @@ describe('csvStream', () => {
     meetingsAttended: 0,
     minutes: 0,
     features: { recording: 0, content_share: 0, video_share: 0, pstn: 0, large_meeting: 0, personal: 0 },
+    recommendation: 'reclaim',
+    reclaimedAt: null,
+    reclaimedBy: null,
   });
 
   it('reads page after page up to the total, one page per pull', async () => {
@@ -162,7 +165,10 @@ describe('GET /usage/users.csv', () => {
     const gone = all.find((r) => r[2] === 'gone');
     expect(gone?.[4]).toBe('Removed');
     expect(gone?.[5]).toBe('removed from BlueJeans on 2 Jan 2026');
-    expect(gone?.at(-1)).toBe('2026-01-02T00:00:00.000Z');
+    expect(gone?.[CSV_HEADER.indexOf('Removed (UTC)')]).toBe('2026-01-02T00:00:00.000Z');
+    // The recommendation columns: id, value, reason (removed users hold no seat, so no recommendation).
+    expect(gone?.slice(-3)).toEqual(['gone', '', 'removed from BlueJeans on 2 Jan 2026']);
+    expect(evil?.slice(-3)).toEqual(['evil', 'keep', 'hosted 1 meeting in the 1 day synced']);
   });
 
   it('answers an empty file with just the header before any sync', async () => {
