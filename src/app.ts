@@ -14,6 +14,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { embedRoutes } from './routes/embed';
 import { errorHandler, notFound } from './routes/errors';
 import { healthRoutes } from './routes/health';
+import { licenceRoutes } from './routes/licences';
 import { syncRoutes } from './routes/sync';
 import { usageRoutes } from './routes/usage';
 
@@ -39,6 +40,7 @@ export function createApp(deps: Deps): App {
   app.route('/', connectionRoutes);
   app.route('/', syncRoutes);
   app.route('/', usageRoutes);
+  app.route('/', licenceRoutes);
   app.route('/', embedRoutes);
 
   app.notFound(notFound);

@@ -22,6 +22,13 @@ export const AUDIT_ACTIONS = [
   'invite.used',
   'invite.revoked',
   'keys.rotated',
+  'licences.settings_saved',
+  'licences.removal_allowed',
+  'licences.removal_revoked',
+  'reclaim.started',
+  'reclaim.user_removed',
+  'reclaim.cancelled',
+  'reclaim.finished',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

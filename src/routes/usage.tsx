@@ -9,11 +9,11 @@ import { z } from 'zod';
 import { listUsage, setInactiveAfterDays } from '../../db/queries/usage';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
-import { requireRole } from '../lib/roles';
+import { grants, requireRole } from '../lib/roles';
 import { THRESHOLDS } from '../usage/activity';
 import { dayKey } from '../usage/charts';
 import { csvStream } from '../usage/csv-export';
-import { filterOf, loadPage, loadUsageModel, usageScope } from '../usage/load';
+import { filterOf, loadPage, loadUsageModel, type UsageScope, usageScope } from '../usage/load';
 import { describeIssues, resolveParams, type UsageParams, UsageQuery } from '../usage/query-params';
 import { UsageBody, UsageEmpty, UsagePage } from '../views/usage-page';
 import { UsageResults } from '../views/usage-table';
@@ -37,6 +37,11 @@ const queryValidator = validate('query', UsageQuery, (result) => {
 const SettingsForm = z.object({
   inactiveAfterDays: z.enum(THRESHOLDS.map(String) as [string, ...string[]]).transform(Number),
 });
+
+/** Reclaim checkboxes: for admins who allowed Seatwise to remove users. */
+function canSelect(c: Ctx, scope: UsageScope): boolean {
+  return grants(c.var.role, 'admin') && scope.settings.allowRemoval;
+}
 
 const DEFAULT_PARAMS: UsageParams = resolveParams(UsageQuery.parse({}));
 
@@ -73,10 +78,12 @@ export const usageRoutes = new Hono<AppEnv>()
           now={scope.now}
           periodDays={scope.thresholdDays}
           recommend={scope.recommend}
+          canSelect={canSelect(c, scope)}
         />,
       );
     }
-    return c.html(<UsagePage model={await loadUsageModel(d.db, scope, params)} />);
+    const model = { ...(await loadUsageModel(d.db, scope, params)), canSelect: canSelect(c, scope) };
+    return c.html(<UsagePage model={model} />);
   })
   .get('/usage/users.csv', requireRole('viewer'), queryValidator, async (c) => {
     const d = c.var.deps;

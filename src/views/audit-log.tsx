@@ -29,6 +29,13 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   'invite.used': 'Invite used',
   'invite.revoked': 'Invite revoked',
   'keys.rotated': 'Encryption keys rotated',
+  'licences.settings_saved': 'Licence settings saved',
+  'licences.removal_allowed': 'Allowed Seatwise to remove approved users',
+  'licences.removal_revoked': 'Revoked permission to remove users',
+  'reclaim.started': 'Reclaim started',
+  'reclaim.user_removed': 'User removed from BlueJeans',
+  'reclaim.cancelled': 'Reclaim cancelled',
+  'reclaim.finished': 'Reclaim finished',
 };
 
 /** Readable names for the detail keys the log writes. */

@@ -34,7 +34,8 @@ export function Consent(props: ConsentProps) {
         <dt>What Seatwise reads</dt>
         <dd>
           Your enterprise's users, meetings (with the features used: recording, content share, phone, large
-          meetings) and usage statistics. Read-only: Seatwise never changes anything in BlueJeans.
+          meetings) and usage statistics. Read-only: Seatwise changes nothing in BlueJeans unless you later
+          allow it, on Licences, to remove users you approve (reviewed, confirmed and logged; revocable).
         </dd>
         <dt>How often</dt>
         <dd>Every 15 minutes, on a schedule, starting with the next run after you confirm.</dd>

@@ -37,6 +37,7 @@ export function Layout({ title, children, embed = false, scripts = [] }: LayoutP
               <nav aria-label="Main">
                 <a href="/">Connections</a>
                 <a href="/usage/users">Usage</a>
+                <a href="/licences">Licences</a>
               </nav>
             </header>
           )}

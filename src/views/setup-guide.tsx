@@ -34,7 +34,9 @@ export function SetupGuide({ method, redirectUri }: { method: ConnectMethod; red
         </ol>
       ) : null}
       <p class="muted">
-        Seatwise only reads: users, meetings and usage. It never changes anything in BlueJeans.
+        Seatwise only reads: users, meetings and usage. It changes nothing in BlueJeans unless an admin opts
+        in, on Licences, to let it remove users they approve; each removal is reviewed, confirmed and logged,
+        and the opt-in can be revoked at any time.
       </p>
     </aside>
   );
