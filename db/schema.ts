@@ -231,6 +231,8 @@ export const bjMeetingHistory = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.connectionId, t.meetingGuid] }),
     index('bj_history_leader_start').on(t.connectionId, t.leaderEmail, t.startTime),
+    // Rollup upkeep (a leader's meetings of one day) and last activity look leaders up by id too.
+    index('bj_history_leader_id_start').on(t.connectionId, t.leaderUserId, t.startTime),
   ],
 );
 
@@ -275,6 +277,57 @@ export const bjDailyUsage = sqliteTable(
     syncedAt: integer('synced_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.connectionId, t.day] })],
+);
+
+/**
+ * Rollups: activity per connection, subject and UTC day, summed from the raw rows above. The sync writes
+ * them in the same batch as the raw rows they summarise by recomputing every touched key from the raw
+ * rows (db/queries/rollups.ts), so a replayed, overlapping or resumed page leaves what a from-scratch
+ * sync would. A subject is who the raw rows name: `kind` `u` with a BlueJeans user id, or `e` with an
+ * e-mail as stored (the connector lower-cases them; hosts are named by e-mail, leaders and participants
+ * by user id when BlueJeans gave one). A licensed user's figures are the sum of their two subjects
+ * (user id, lower-cased e-mail), so nobody is counted twice.
+ */
+export const usageDaily = sqliteTable(
+  'usage_daily',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['u', 'e'] }).notNull(),
+    subject: text('subject').notNull(),
+    /** UTC day number: floor(epoch ms / 86,400,000). */
+    day: integer('day').notNull(),
+    meetingsHosted: integer('meetings_hosted').notNull().default(0),
+    /** Minutes of the meetings the subject led (meeting history). */
+    hostedMinutes: integer('hosted_minutes').notNull().default(0),
+    meetingsAttended: integer('meetings_attended').notNull().default(0),
+    participantMinutes: integer('participant_minutes').notNull().default(0),
+    /** Dial-out, toll-free and DID minutes of the meetings the subject led (meeting history). */
+    pstnMinutes: integer('pstn_minutes').notNull().default(0),
+    /** Hosted meetings using each feature. */
+    fRecording: integer('f_recording').notNull().default(0),
+    fContentShare: integer('f_content_share').notNull().default(0),
+    fVideoShare: integer('f_video_share').notNull().default(0),
+    fPstn: integer('f_pstn').notNull().default(0),
+    fLargeMeeting: integer('f_large_meeting').notNull().default(0),
+    fPersonal: integer('f_personal').notNull().default(0),
+    /** Latest hosted meeting start or join time that day. */
+    lastAt: integer('last_at'),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.kind, t.subject, t.day] })],
+);
+
+/** Rollup keys a batch touched; filled and emptied inside one batch (a work table, always empty between). */
+export const usageDirty = sqliteTable(
+  'usage_dirty',
+  {
+    connectionId: text('connection_id').notNull(),
+    kind: text('kind', { enum: ['u', 'e'] }).notNull(),
+    subject: text('subject').notNull(),
+    day: integer('day').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.kind, t.subject, t.day] })],
 );
 
 /** Who did what, when. `detail` is JSON and never holds a secret. */

@@ -117,6 +117,8 @@ export async function dueConnectionIds(db: Db, now: number): Promise<string[]> {
  * One set-based UPDATE: a user's last activity is the latest of the meetings they hosted (Command Center
  * by host email, history by leader id/email) and the meetings they joined (participants by user id or
  * email). Keeps the old value when nothing is found (history is never deleted, so it cannot go back).
+ * Every branch is one index seek per user (leaders by id and by e-mail are separate branches: an OR of
+ * the two scanned every history row of the connection once per user).
  */
 export function lastActiveStatement(db: Db, connectionId: string) {
   return db.run(sql`
@@ -126,8 +128,10 @@ export function lastActiveStatement(db: Db, connectionId: string) {
           where m.connection_id = bj_users.connection_id and m.host_email = bj_users.email
         union all
         select max(h.start_time) from bj_meeting_history h
-          where h.connection_id = bj_users.connection_id
-            and (h.leader_user_id = bj_users.user_id or h.leader_email = bj_users.email)
+          where h.connection_id = bj_users.connection_id and h.leader_user_id = bj_users.user_id
+        union all
+        select max(h.start_time) from bj_meeting_history h
+          where h.connection_id = bj_users.connection_id and h.leader_email = bj_users.email
         union all
         select max(p.join_time) from bj_participants p
           where p.connection_id = bj_users.connection_id and p.user_id = bj_users.user_id
@@ -145,14 +149,18 @@ export function lastActiveStatement(db: Db, connectionId: string) {
  * the (connection_id, host_email, start_time) index answers. One set-based UPDATE, so it does not matter
  * which of the two streams arrived first.
  */
-export function pstnFromHistoryStatement(db: Db, connectionId: string) {
-  return db.run(sql`
-    update bj_meetings set pstn = exists (
+/** Whether a bj_meetings row (named `bj_meetings`) has PSTN use in its matching history. */
+export const PSTN_FROM_HISTORY = sql`exists (
       select 1 from bj_meeting_history h
       where h.connection_id = bj_meetings.connection_id
         and h.leader_email = bj_meetings.host_email
         and h.start_time = bj_meetings.start_time
         and (h.pstn_only = 1 or h.dialout_minutes > 0 or h.toll_free_minutes > 0 or h.did_minutes > 0)
-    )
-    where connection_id = ${connectionId}`);
+    )`;
+
+export function pstnFromHistoryStatement(db: Db, connectionId: string) {
+  // Only flips are written, so the rollup upkeep batched beside it knows exactly which keys changed.
+  return db.run(sql`
+    update bj_meetings set pstn = ${PSTN_FROM_HISTORY}
+    where connection_id = ${connectionId} and pstn is not ${PSTN_FROM_HISTORY}`);
 }

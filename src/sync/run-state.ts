@@ -2,10 +2,12 @@
  * The connection-level outcomes of a run, each one transition (with its audit entry) batched with the
  * sync_runs bookkeeping, so the run row and the connection never disagree.
  */
+import { dirtyPstnFlipStatement, recomputeDirtyStatements } from '../../db/queries/rollups';
 import {
   DONE,
   finishRunStatement,
   lastActiveStatement,
+  PSTN_FROM_HISTORY,
   pstnFromHistoryStatement,
   readCheckpoints,
   runErrorStatement,
@@ -49,7 +51,10 @@ export async function completeRun(
       nextSyncAt: now + options.intervalMs,
     },
     also: [
+      // PSTN flags flip here, so the feature counts of the flipped meetings' rollup keys follow.
+      dirtyPstnFlipStatement(deps.db, row.id, PSTN_FROM_HISTORY),
       pstnFromHistoryStatement(deps.db, row.id),
+      ...recomputeDirtyStatements(deps.db, row.id),
       lastActiveStatement(deps.db, row.id),
       finishRunStatement(deps.db, runId, 'succeeded', now),
     ],

@@ -1,12 +1,21 @@
 /**
- * Stream records to upsert statements, keyed by natural keys so a replayed page changes nothing. Rows are
- * inserted many per statement, chunked so no statement binds more than SQLite's historic 999 parameters
- * (remote libSQL servers may keep that limit).
+ * Stream records to upsert statements, keyed by natural keys so a replayed page changes nothing.
+ *
+ * Each table gets ONE statement per page whatever its size: the rows travel as a single JSON parameter
+ * and `INSERT … SELECT … FROM json_each(?)` upserts them all (no 999-parameter chunks, one short SQL
+ * text to parse, no per-row query building). Meeting and history pages also carry their rollup upkeep
+ * (db/queries/rollups.ts): note the touched keys before and after the upsert, then recompute them, all
+ * in the page's batch.
  */
-import { and, eq, getTableColumns, sql, type Table } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
-import { bjDailyUsage, bjMeetingHistory, bjMeetings, bjParticipants, bjUsers } from '../../db/schema';
+import {
+  dirtyHistoryStatement,
+  dirtyMeetingsStatement,
+  recomputeDirtyStatements,
+} from '../../db/queries/rollups';
+import { bjUsers } from '../../db/schema';
 import type {
   DailyActiveRow,
   DailyMeetingUsageRow,
@@ -17,53 +26,83 @@ import type {
 
 export type Statement = BatchItem<'sqlite'>;
 
-const MAX_PARAMS = 999;
-
-/** Splits rows so each chunk binds at most MAX_PARAMS values. */
-export function chunk<T extends object>(rows: readonly T[], columns: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, columns)));
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
+interface UpsertSpec {
+  table: string;
+  /** Column names, in the order of each row's values. */
+  columns: readonly string[];
+  /** The conflict target (the natural key). */
+  key: readonly string[];
+  /** Columns a conflicting row takes from the new values. */
+  update: readonly string[];
+  /** Extra `column = expression` assignments on conflict. */
+  also?: readonly string[];
 }
 
-/** `excluded.<column>` for every named column, the usual upsert set clause. */
-function excluded<T extends Table>(table: T, keys: readonly (keyof T['_']['columns'] & string)[]) {
-  const columns = getTableColumns(table) as Record<string, { name: string }>;
-  const set: Record<string, unknown> = {};
-  for (const k of keys) set[k] = sql.raw(`excluded."${columns[k]?.name}"`);
-  return set;
+/** Splits an upsert's SQL around its one parameter, built once per table. */
+function upsertSql(spec: UpsertSpec): { head: string; tail: string } {
+  const values = spec.columns.map((_, i) => `value ->> ${i}`).join(', ');
+  const set = [...spec.update.map((c) => `${c} = excluded.${c}`), ...(spec.also ?? [])].join(', ');
+  return {
+    head: `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) SELECT ${values} FROM json_each(`,
+    // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
+    tail: `) WHERE true ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${set}`,
+  };
 }
+
+/** One statement upserting every row (rows are arrays of values in `spec.columns` order). */
+function upsert(db: Db, text: { head: string; tail: string }, rows: readonly unknown[][]): Statement {
+  return db.run(sql`${sql.raw(text.head)}${JSON.stringify(rows)}${sql.raw(text.tail)}`);
+}
+
+const USERS = upsertSql({
+  table: 'bj_users',
+  columns: [
+    'connection_id',
+    'user_id',
+    'username',
+    'first_name',
+    'last_name',
+    'email',
+    'is_enterprise_admin',
+    'enterprise_join_date',
+    'first_seen_at',
+    'last_listed_at',
+  ],
+  key: ['connection_id', 'user_id'],
+  update: [
+    'username',
+    'first_name',
+    'last_name',
+    'email',
+    'is_enterprise_admin',
+    'enterprise_join_date',
+    'last_listed_at',
+  ],
+  // A listed user is no longer removed.
+  also: ['removed_at = NULL'],
+});
 
 /** Licensed users; listing time marks presence, and a listed user is no longer removed. */
-export function userStatements(db: Db, connectionId: string, rows: readonly UserRow[], listedAt: number) {
-  const values = dedupe(rows, (r) => r.userId).map((r) => ({
-    ...r,
+export function userStatements(
+  db: Db,
+  connectionId: string,
+  rows: readonly UserRow[],
+  listedAt: number,
+): Statement[] {
+  if (rows.length === 0) return [];
+  const values = dedupe(rows, (r) => r.userId).map((r) => [
     connectionId,
-    firstSeenAt: listedAt,
-    lastListedAt: listedAt,
-    removedAt: null,
-  }));
-  return chunk(values, 12).map((part) =>
-    db
-      .insert(bjUsers)
-      .values(part)
-      .onConflictDoUpdate({
-        target: [bjUsers.connectionId, bjUsers.userId],
-        set: {
-          ...excluded(bjUsers, [
-            'username',
-            'firstName',
-            'lastName',
-            'email',
-            'isEnterpriseAdmin',
-            'enterpriseJoinDate',
-            'lastListedAt',
-          ]),
-          removedAt: null,
-        },
-      }),
-  );
+    r.userId,
+    r.username,
+    r.firstName ?? null,
+    r.lastName ?? null,
+    r.email ?? null,
+    r.isEnterpriseAdmin ?? false,
+    r.enterpriseJoinDate ?? null,
+    listedAt,
+    listedAt,
+  ]);
+  return [upsert(db, USERS, values)];
 }
 
 /** Marks users a complete listing (started at `listedAt`) did not include; never deletes them. */
@@ -72,112 +111,175 @@ export function markRemovedStatement(db: Db, connectionId: string, listedAt: num
     .update(bjUsers)
     .set({ removedAt: now })
     .where(
-      and(
-        eq(bjUsers.connectionId, connectionId),
-        sql`${bjUsers.lastListedAt} < ${listedAt}`,
-        sql`${bjUsers.removedAt} is null`,
-      ),
+      sql`${bjUsers.connectionId} = ${connectionId} and ${bjUsers.lastListedAt} < ${listedAt} and ${bjUsers.removedAt} is null`,
     );
 }
 
 const MEETING_COLUMNS = [
-  'meetingId',
-  'hostUserName',
-  'hostEmail',
+  'meeting_id',
+  'host_user_name',
+  'host_email',
   'title',
-  'startTime',
-  'endTime',
-  'totalCallSeconds',
-  'endpointsCount',
-  'concurrentEndpoints',
-  'inviteeCount',
+  'start_time',
+  'end_time',
+  'total_call_seconds',
+  'endpoints_count',
+  'concurrent_endpoints',
+  'invitee_count',
   'recording',
-  'liveRecording',
-  'contentShare',
-  'videoShare',
-  'largeMeeting',
+  'live_recording',
+  'content_share',
+  'video_share',
+  'large_meeting',
   'personal',
-  'moderatorLess',
-  'scheduledFrom',
-  'syncedAt',
+  'moderator_less',
+  'scheduled_from',
+  'synced_at',
 ] as const;
 
-/** Command Center meetings; `pstn` is left alone (it comes from history). */
-export function meetingStatements(db: Db, connectionId: string, rows: readonly MeetingRow[], now: number) {
-  const values = dedupe(rows, (r) => r.meetingUuid).map((r) => ({ ...r, connectionId, syncedAt: now }));
-  return chunk(values, 23).map((part) =>
-    db
-      .insert(bjMeetings)
-      .values(part)
-      .onConflictDoUpdate({
-        target: [bjMeetings.connectionId, bjMeetings.meetingUuid],
-        set: excluded(bjMeetings, MEETING_COLUMNS),
-      }),
-  );
+// `pstn` is left alone: it comes from history (see the end of a run).
+const MEETINGS = upsertSql({
+  table: 'bj_meetings',
+  columns: ['connection_id', 'meeting_uuid', ...MEETING_COLUMNS],
+  key: ['connection_id', 'meeting_uuid'],
+  update: MEETING_COLUMNS,
+});
+
+/** Command Center meetings, with the rollup upkeep of the keys they touch. */
+export function meetingStatements(
+  db: Db,
+  connectionId: string,
+  rows: readonly MeetingRow[],
+  now: number,
+): Statement[] {
+  if (rows.length === 0) return [];
+  const unique = dedupe(rows, (r) => r.meetingUuid);
+  const values = unique.map((r) => [
+    connectionId,
+    r.meetingUuid,
+    r.meetingId ?? null,
+    r.hostUserName ?? null,
+    r.hostEmail ?? null,
+    r.title ?? null,
+    r.startTime,
+    r.endTime ?? null,
+    r.totalCallSeconds ?? 0,
+    r.endpointsCount ?? 0,
+    r.concurrentEndpoints ?? 0,
+    r.inviteeCount ?? 0,
+    r.recording ?? false,
+    r.liveRecording ?? false,
+    r.contentShare ?? false,
+    r.videoShare ?? false,
+    r.largeMeeting ?? false,
+    r.personal ?? false,
+    r.moderatorLess ?? false,
+    r.scheduledFrom ?? null,
+    now,
+  ]);
+  const uuids = unique.map((r) => r.meetingUuid);
+  return [
+    dirtyMeetingsStatement(db, connectionId, uuids),
+    upsert(db, MEETINGS, values),
+    dirtyMeetingsStatement(db, connectionId, uuids),
+    ...recomputeDirtyStatements(db, connectionId),
+  ];
 }
 
 const HISTORY_COLUMNS = [
-  'meetingUuid',
-  'leaderUserId',
-  'leaderEmail',
-  'startTime',
-  'durationMinutes',
-  'maxParticipants',
-  'totalParticipantMinutes',
-  'dialoutMinutes',
-  'tollFreeMinutes',
-  'didMinutes',
-  'pstnOnly',
-  'syncedAt',
+  'meeting_uuid',
+  'leader_user_id',
+  'leader_email',
+  'start_time',
+  'duration_minutes',
+  'max_participants',
+  'total_participant_minutes',
+  'dialout_minutes',
+  'toll_free_minutes',
+  'did_minutes',
+  'pstn_only',
+  'synced_at',
 ] as const;
+
+const HISTORY = upsertSql({
+  table: 'bj_meeting_history',
+  columns: ['connection_id', 'meeting_guid', ...HISTORY_COLUMNS],
+  key: ['connection_id', 'meeting_guid'],
+  update: HISTORY_COLUMNS,
+});
 
 const PARTICIPANT_COLUMNS = [
-  'userId',
+  'user_id',
   'email',
   'minutes',
-  'deviceType',
-  'joinTime',
-  'disconnectTime',
-  'isModerator',
+  'device_type',
+  'join_time',
+  'disconnect_time',
+  'is_moderator',
 ] as const;
 
-/** Meeting history with its participants, and the PSTN flag of the matching Command Center meetings. */
+const PARTICIPANTS = upsertSql({
+  table: 'bj_participants',
+  columns: ['connection_id', 'meeting_guid', 'participant_key', ...PARTICIPANT_COLUMNS],
+  key: ['connection_id', 'meeting_guid', 'participant_key'],
+  update: PARTICIPANT_COLUMNS,
+});
+
+/** Meeting history with its participants, with the rollup upkeep of the keys they touch. */
 export function historyStatements(
   db: Db,
   connectionId: string,
   records: readonly HistoryRecord[],
   now: number,
 ): Statement[] {
+  if (records.length === 0) return [];
   const unique = dedupe(records, (r) => r.history.meetingGuid);
-  const out: Statement[] = [];
-  const history = unique.map((r) => ({ ...r.history, connectionId, syncedAt: now }));
-  for (const part of chunk(history, 14)) {
-    out.push(
-      db
-        .insert(bjMeetingHistory)
-        .values(part)
-        .onConflictDoUpdate({
-          target: [bjMeetingHistory.connectionId, bjMeetingHistory.meetingGuid],
-          set: excluded(bjMeetingHistory, HISTORY_COLUMNS),
-        }),
-    );
-  }
+  const history = unique.map(({ history: h }) => [
+    connectionId,
+    h.meetingGuid,
+    h.meetingUuid ?? null,
+    h.leaderUserId ?? null,
+    h.leaderEmail ?? null,
+    h.startTime,
+    h.durationMinutes ?? 0,
+    h.maxParticipants ?? 0,
+    h.totalParticipantMinutes ?? 0,
+    h.dialoutMinutes ?? 0,
+    h.tollFreeMinutes ?? 0,
+    h.didMinutes ?? 0,
+    h.pstnOnly ?? false,
+    now,
+  ]);
   const people = unique.flatMap((r) =>
-    dedupe(r.participants, (p) => p.participantKey).map((p) => ({ ...p, connectionId })),
+    dedupe(r.participants, (p) => p.participantKey).map((p) => [
+      connectionId,
+      p.meetingGuid,
+      p.participantKey,
+      p.userId ?? null,
+      p.email ?? null,
+      p.minutes ?? 0,
+      p.deviceType ?? null,
+      p.joinTime ?? null,
+      p.disconnectTime ?? null,
+      p.isModerator ?? false,
+    ]),
   );
-  for (const part of chunk(people, 10)) {
-    out.push(
-      db
-        .insert(bjParticipants)
-        .values(part)
-        .onConflictDoUpdate({
-          target: [bjParticipants.connectionId, bjParticipants.meetingGuid, bjParticipants.participantKey],
-          set: excluded(bjParticipants, PARTICIPANT_COLUMNS),
-        }),
-    );
-  }
-  return out;
+  const guids = unique.map((r) => r.history.meetingGuid);
+  return [
+    dirtyHistoryStatement(db, connectionId, guids),
+    upsert(db, HISTORY, history),
+    ...(people.length > 0 ? [upsert(db, PARTICIPANTS, people)] : []),
+    dirtyHistoryStatement(db, connectionId, guids),
+    ...recomputeDirtyStatements(db, connectionId),
+  ];
 }
+
+const ACTIVE_DAYS = upsertSql({
+  table: 'bj_daily_usage',
+  columns: ['connection_id', 'day', 'active_users', 'synced_at'],
+  key: ['connection_id', 'day'],
+  update: ['active_users', 'synced_at'],
+});
 
 /** Daily active users: only the active-users column of the day's row. */
 export function activeDayStatements(
@@ -185,18 +287,18 @@ export function activeDayStatements(
   connectionId: string,
   rows: readonly DailyActiveRow[],
   now: number,
-) {
-  const values = dedupe(rows, (r) => r.day).map((r) => ({ ...r, connectionId, syncedAt: now }));
-  return chunk(values, 4).map((part) =>
-    db
-      .insert(bjDailyUsage)
-      .values(part)
-      .onConflictDoUpdate({
-        target: [bjDailyUsage.connectionId, bjDailyUsage.day],
-        set: excluded(bjDailyUsage, ['activeUsers', 'syncedAt']),
-      }),
-  );
+): Statement[] {
+  if (rows.length === 0) return [];
+  const values = dedupe(rows, (r) => r.day).map((r) => [connectionId, r.day, r.activeUsers ?? null, now]);
+  return [upsert(db, ACTIVE_DAYS, values)];
 }
+
+const USAGE_DAYS = upsertSql({
+  table: 'bj_daily_usage',
+  columns: ['connection_id', 'day', 'num_meetings', 'num_endpoints', 'endpoint_minutes', 'synced_at'],
+  key: ['connection_id', 'day'],
+  update: ['num_meetings', 'num_endpoints', 'endpoint_minutes', 'synced_at'],
+});
 
 /** Daily meeting usage: only the meeting columns of the day's row. */
 export function usageDayStatements(
@@ -204,17 +306,17 @@ export function usageDayStatements(
   connectionId: string,
   rows: readonly DailyMeetingUsageRow[],
   now: number,
-) {
-  const values = dedupe(rows, (r) => r.day).map((r) => ({ ...r, connectionId, syncedAt: now }));
-  return chunk(values, 6).map((part) =>
-    db
-      .insert(bjDailyUsage)
-      .values(part)
-      .onConflictDoUpdate({
-        target: [bjDailyUsage.connectionId, bjDailyUsage.day],
-        set: excluded(bjDailyUsage, ['numMeetings', 'numEndpoints', 'endpointMinutes', 'syncedAt']),
-      }),
-  );
+): Statement[] {
+  if (rows.length === 0) return [];
+  const values = dedupe(rows, (r) => r.day).map((r) => [
+    connectionId,
+    r.day,
+    r.numMeetings ?? null,
+    r.numEndpoints ?? null,
+    r.endpointMinutes ?? null,
+    now,
+  ]);
+  return [upsert(db, USAGE_DAYS, values)];
 }
 
 /** Last record wins for a repeated key: one statement must not upsert the same row twice. */

@@ -172,8 +172,10 @@ export async function counts(db: Db): Promise<Record<string, number>> {
 /** Every synced row, volatile columns dropped, in primary-key order: two equal snapshots = same data. */
 export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const t of TABLES) {
-    const rows = await db.all<Record<string, unknown>>(sql.raw(`select * from ${t} order by 1, 2, 3`));
+  // The rollup too: an interrupted run must leave the rollup an uninterrupted one leaves.
+  for (const t of [...TABLES, 'usage_daily']) {
+    const order = t === 'usage_daily' ? '1, 2, 3, 4' : '1, 2, 3';
+    const rows = await db.all<Record<string, unknown>>(sql.raw(`select * from ${t} order by ${order}`));
     out[t] = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !VOLATILE.has(k))));
   }
   return out;
@@ -194,6 +196,7 @@ export async function settledSnapshot(db: Db, before = T0 - DAY): Promise<Record
       on h.connection_id = p.connection_id and h.meeting_guid = p.meeting_guid
       where h.start_time < ${before} order by 1, 2, 3`,
     bj_daily_usage: `select * from bj_daily_usage where day < '${day}' order by 1, 2`,
+    usage_daily: `select * from usage_daily where day < ${Math.floor(before / DAY)} order by 1, 2, 3, 4`,
   };
   const out: Record<string, unknown[]> = {};
   for (const [t, q] of Object.entries(queries)) {

@@ -1,15 +1,54 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { chunk } from '../../src/sync/writers';
-import { syncEnv } from './support';
+import { historyStatements, type Statement } from '../../src/sync/writers';
+import { syncEnv, T0 } from './support';
+
+/** The SQL text of an unexecuted statement. */
+const sqlOf = (s: Statement) => (s as unknown as { getQuery(): { sql: string } }).getQuery().sql;
 
 describe('writers', () => {
-  it('chunks multi-row inserts under 999 bound parameters', () => {
-    const rows = Array.from({ length: 1000 }, (_, i) => ({ i }));
-    const parts = chunk(rows, 23);
-    expect(parts.every((p) => p.length * 23 <= 999)).toBe(true);
-    expect(parts.flat()).toHaveLength(1000);
-    expect(chunk([], 5)).toEqual([]);
+  it('writes a page of any size as one upsert per table, however many bound values it has', async () => {
+    const env = await syncEnv();
+    const db = env.deps.db;
+    // 1,200 participants x 10 columns: far past the 999 parameters one statement could bind.
+    const participants = Array.from({ length: 1200 }, (_, i) => ({
+      meetingGuid: 'g-big',
+      participantKey: `k${i}`,
+      userId: `u${i}`,
+      minutes: 1,
+      joinTime: T0,
+    }));
+    const statements = historyStatements(
+      db,
+      env.connectionId,
+      [{ history: { meetingGuid: 'g-big', startTime: T0, leaderUserId: 'u0' }, participants }],
+      T0,
+    );
+    const upserts = statements.filter((s) => /^INSERT INTO bj_/.test(sqlOf(s)));
+    expect(upserts).toHaveLength(2);
+    await db.batch(statements as [Statement, ...Statement[]]);
+    const n = await db.all<{ n: number }>(
+      sql`select count(*) as n from bj_participants where meeting_guid = 'g-big'`,
+    );
+    expect(n[0]?.n).toBe(1200);
+    // Written again (a replay): still one row per participant, values updated in place.
+    await db.batch(
+      historyStatements(
+        db,
+        env.connectionId,
+        [
+          {
+            history: { meetingGuid: 'g-big', startTime: T0, leaderUserId: 'u0' },
+            participants: participants.map((p) => ({ ...p, minutes: 2 })),
+          },
+        ],
+        T0,
+      ) as [Statement, ...Statement[]],
+    );
+    const m = await db.all<{ n: number; s: number }>(
+      sql`select count(*) as n, sum(minutes) as s from bj_participants where meeting_guid = 'g-big'`,
+    );
+    expect(m[0]).toEqual({ n: 1200, s: 2400 });
   });
 
   it('sets each user last activity to the latest hosted, led or joined meeting', async () => {
