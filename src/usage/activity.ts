@@ -4,6 +4,7 @@
  * (it must filter and sort on status), so both live next to each other in tests.
  */
 import { formatDate } from '../views/format';
+import { noMeetingReason, type SyncedHistory } from './history';
 
 export const DAY_MS = 86_400_000;
 
@@ -75,8 +76,16 @@ export interface ReasonFacts extends ActivityFacts {
   reclaimedBy?: string | null;
 }
 
-/** The human reason shown beside a status, e.g. "last meeting 45 days ago". */
-export function statusReason(status: SeatStatus, facts: ReasonFacts, now: number): string {
+/**
+ * The human reason shown beside a status, e.g. "last meeting 45 days ago". "No use" claims stay inside
+ * the synced history (see history.ts).
+ */
+export function statusReason(
+  status: SeatStatus,
+  facts: ReasonFacts,
+  now: number,
+  history: SyncedHistory,
+): string {
   switch (status) {
     case 'removed':
       if (facts.reclaimedAt != null) {
@@ -86,9 +95,7 @@ export function statusReason(status: SeatStatus, facts: ReasonFacts, now: number
         ? `removed from BlueJeans on ${formatDate(facts.removedAt)}`
         : 'removed from BlueJeans';
     case 'never':
-      return facts.joinedAt != null
-        ? `no meeting since joining on ${formatDate(facts.joinedAt)}`
-        : 'no meeting yet';
+      return noMeetingReason(facts.joinedAt, history, now);
     case 'active':
     case 'inactive': {
       if (facts.lastActiveAt == null) return 'no meeting yet';

@@ -51,7 +51,7 @@ export function csvRecord(
     row.username,
     row.isAdmin,
     STATUS_LABEL[row.status],
-    statusReason(row.status, row, now),
+    statusReason(row.status, row, now, { from: rec.historyFrom }),
     iso(row.lastActiveAt),
     row.meetingsHosted,
     row.meetingsAttended,

@@ -4,7 +4,8 @@
  * views receive the result.
  */
 import type { Db } from '../../db/client';
-import { getLicenceSettings, historyStart } from '../../db/queries/licences';
+import { syncedHistory } from '../../db/queries/history';
+import { getLicenceSettings } from '../../db/queries/licences';
 import {
   dailyUsage,
   getInactiveAfterDays,
@@ -55,7 +56,8 @@ export async function usageScope(db: Db, orgId: string, now: number): Promise<Us
     graceDays: settings.graceDays,
     exempt: settings.exempt,
     connectingUsername: connectingUsername(connection),
-    historyFrom: await historyStart(db, connection.id),
+    // One synced span for status and recommendation reasons alike (src/usage/history.ts).
+    historyFrom: (await syncedHistory(db, connection.id)).from,
   };
   return {
     connectionId: connection.id,

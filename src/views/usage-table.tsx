@@ -290,7 +290,7 @@ function UserRow({
       <td>{row.email ?? <span class="muted">none</span>}</td>
       <td>
         <span class={`badge ${TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>{' '}
-        <span class="reason">{statusReason(row.status, row, now)}</span>
+        <span class="reason">{statusReason(row.status, row, now, { from: recommend.historyFrom })}</span>
       </td>
       <td>
         {row.recommendation ? (

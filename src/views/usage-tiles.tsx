@@ -11,7 +11,7 @@ export function UsageTiles({ summary, thresholdDays }: { summary: UsageSummary; 
     ['Licensed users', String(summary.licensed)],
     ['Active', String(summary.active), `met in the last ${thresholdDays} days`],
     ['Inactive', String(summary.inactive), `no meeting for ${thresholdDays} days or more`],
-    ['Never used', String(summary.never), 'no meeting at all'],
+    ['Never used', String(summary.never), 'no meeting in the synced history'],
     ['Removed', String(summary.removed), 'history kept'],
     ['Reclaimable', `${Math.round(reclaimableShare(summary) * 100)}%`, 'inactive + never used'],
   ];

@@ -31,18 +31,41 @@ describe('classifyStatus', () => {
 
 describe('statusReason', () => {
   const facts = { removedAt: null, lastActiveAt: ago(45), joinedAt: Date.UTC(2025, 5, 3) };
+  const synced = { from: ago(90) };
 
   it('gives the days since the last meeting', () => {
-    expect(statusReason('inactive', facts, NOW)).toBe('last meeting 45 days ago');
-    expect(statusReason('active', { ...facts, lastActiveAt: ago(1) }, NOW)).toBe('last meeting 1 day ago');
-    expect(statusReason('active', { ...facts, lastActiveAt: NOW - 1000 }, NOW)).toBe('last meeting today');
+    expect(statusReason('inactive', facts, NOW, synced)).toBe('last meeting 45 days ago');
+    expect(statusReason('active', { ...facts, lastActiveAt: ago(1) }, NOW, synced)).toBe(
+      'last meeting 1 day ago',
+    );
+    expect(statusReason('active', { ...facts, lastActiveAt: NOW - 1000 }, NOW, synced)).toBe(
+      'last meeting today',
+    );
   });
 
-  it('names the join date for never-used seats and the removal date for removed ones', () => {
-    expect(statusReason('never', { ...facts, lastActiveAt: null }, NOW)).toBe(
-      'no meeting since joining on 3 Jun 2025',
+  it('bounds "never used" by the synced history, never claiming more than was synced', () => {
+    // Joined long before the 90 synced days: only those days are known.
+    expect(statusReason('never', { ...facts, lastActiveAt: null }, NOW, synced)).toBe(
+      'no meeting in the 90 days synced (since 17 Oct 2025)',
     );
-    expect(statusReason('removed', { ...facts, removedAt: Date.UTC(2026, 0, 2) }, NOW)).toBe(
+    // Joined inside the synced span: "since joining" is then the truth.
+    expect(statusReason('never', { ...facts, lastActiveAt: null, joinedAt: ago(10) }, NOW, synced)).toBe(
+      'no meeting since joining on 5 Jan 2026',
+    );
+    // An unknown join date is bounded the same way; nothing synced yet says so.
+    expect(statusReason('never', { ...facts, lastActiveAt: null, joinedAt: null }, NOW, synced)).toBe(
+      'no meeting in the 90 days synced (since 17 Oct 2025)',
+    );
+    expect(statusReason('never', { ...facts, lastActiveAt: null }, NOW, { from: null })).toBe(
+      'no meeting synced yet',
+    );
+    expect(statusReason('never', { ...facts, lastActiveAt: null }, NOW, { from: ago(1) })).toBe(
+      'no meeting in the 1 day synced (since 14 Jan 2026)',
+    );
+  });
+
+  it('names the removal date for removed seats', () => {
+    expect(statusReason('removed', { ...facts, removedAt: Date.UTC(2026, 0, 2) }, NOW, synced)).toBe(
       'removed from BlueJeans on 2 Jan 2026',
     );
   });

@@ -4,7 +4,7 @@
  * so a test names only what it cares about.
  */
 import type { Db } from '../../db/client';
-import { bjDailyUsage, bjMeetings, bjParticipants, bjUsers } from '../../db/schema';
+import { bjDailyUsage, bjMeetings, bjParticipants, bjUsers, syncRuns } from '../../db/schema';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
 import { DAY_MS } from '../../src/usage/activity';
 
@@ -20,6 +20,8 @@ export interface Seed {
   ): Promise<string>;
   participant(p: Partial<typeof bjParticipants.$inferInsert> & { meetingGuid?: string }): Promise<void>;
   daily(day: string, activeUsers: number | null, meetings: number | null): Promise<void>;
+  /** A finished sync run started at `startedAt` (the synced history reaches 90 days before the first). */
+  syncRun(startedAt: number): Promise<void>;
 }
 
 let counter = 0;
@@ -61,6 +63,16 @@ export async function seed(db: Db, now: number, orgId = 'local'): Promise<Seed> 
       await db
         .insert(bjDailyUsage)
         .values({ connectionId, day, activeUsers, numMeetings: meetings, syncedAt: now });
+    },
+    async syncRun(startedAt) {
+      await db.insert(syncRuns).values({
+        id: `run-${++counter}`,
+        connectionId,
+        trigger: 'first',
+        status: 'succeeded',
+        startedAt,
+        finishedAt: startedAt + 60_000,
+      });
     },
   };
 }

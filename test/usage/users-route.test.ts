@@ -16,16 +16,26 @@ describe('GET /usage/users: statuses and reasons', () => {
     await s.user({ userId: 'd29', lastActiveAt: s.ago(29) });
     await s.user({ userId: 'd30', lastActiveAt: s.ago(30) });
     await s.user({ userId: 'd31', lastActiveAt: s.ago(31) });
-    await s.user({ userId: 'nev', enterpriseJoinDate: Date.UTC(2025, 10, 4) });
+    await s.user({ userId: 'nev', enterpriseJoinDate: Date.UTC(2023, 10, 23) });
+    await s.user({ userId: 'new', enterpriseJoinDate: s.ago(3) });
     await s.user({ userId: 'gone', lastActiveAt: s.ago(2), removedAt: Date.UTC(2026, 0, 10) });
 
+    const before = textOf(await (await request('/usage/users?sort=email')).text());
+    // Before any sync run, nothing claims a span of history.
+    expect(before).toContain('nev@example.com Never used no meeting synced yet');
+    await s.syncRun(s.ago(10));
     const res = await request('/usage/users?sort=email');
     expect(res.status).toBe(200);
     const rows = textOf(await res.text());
     expect(rows).toContain('d29@example.com Active last meeting 29 days ago');
     expect(rows).toContain('d30@example.com Inactive last meeting 30 days ago');
     expect(rows).toContain('d31@example.com Inactive last meeting 31 days ago');
-    expect(rows).toContain('nev@example.com Never used no meeting since joining on 4 Nov 2025');
+    // Joined before the synced 100 days (first run 10 days ago, reaching 90 back): bounded by them.
+    expect(rows).toMatch(
+      /nev@example\.com Never used no meeting in the 100 days synced \(since \d+ \w+ \d{4}\)/,
+    );
+    expect(rows).not.toContain('since joining on 23 Nov 2023');
+    expect(rows).toContain(`new@example.com Never used no meeting since joining on`);
     expect(rows).toContain('gone@example.com Removed removed from BlueJeans on 10 Jan 2026');
   });
 
