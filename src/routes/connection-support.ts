@@ -14,6 +14,11 @@ import { userError } from '../lib/http-errors';
 
 export const BASE = '/connections/bluejeans';
 
+/** Holds the sealed pending connect of a Sign in with BlueJeans between its callback and consent page. */
+export const PENDING_COOKIE = 'seatwise_oauth_pending';
+export const PENDING_COOKIE_PATH = `${BASE}/oauth`;
+export const CONSENT_PATH = `${BASE}/oauth/consent`;
+
 export const URLS = {
   ...BLUEJEANS_URLS,
   /** `POST` here verifies (and, on reconnect, saves): the public form contract (`appKey`, `appSecret`). */

@@ -5,7 +5,7 @@
  * htmx end in a 303 to the dashboard.
  */
 import { type Context, Hono } from 'hono';
-import { setCookie } from 'hono/cookie';
+import { deleteCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { recordAudit } from '../connections/audit';
@@ -48,6 +48,8 @@ import {
   flowContext,
   formBodyLimit,
   loadConnection,
+  PENDING_COOKIE,
+  PENDING_COOKIE_PATH,
   publicOrigin,
   redirectUri,
   URLS,
@@ -335,6 +337,8 @@ export const connectRoutes = new Hono<AppEnv>()
       action: 'connection.connect_cancelled',
       at: ctx.clock.now(),
     });
+    // A pending Sign in with BlueJeans is discarded too, so a Back or reload cannot bring its consent back.
+    deleteCookie(c, PENDING_COOKIE, { path: PENDING_COOKIE_PATH });
     return done(c, 'cancelled');
   });
 

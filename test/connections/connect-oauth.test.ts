@@ -78,14 +78,39 @@ describe('Sign in with BlueJeans (3-legged OAuth)', () => {
     const { url, cookie } = await start(s);
     const callback = await consentAtBlueJeans(s, url);
     const res = await s.get(callback, { cookie });
-    expect(res.status).toBe(200);
-    expect(res.headers.getSetCookie().join('\n')).toMatch(/seatwise_oauth=;.*Max-Age=0/);
-    const html = await res.text();
+    // A clean URL next: the code and state leave the address bar, so a reload cannot replay them.
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/connections/bluejeans/oauth/consent');
+    const cookies = res.headers.getSetCookie();
+    expect(cookies.join('\n')).toMatch(/seatwise_oauth=;.*Max-Age=0/);
+    const pendingCookie = cookies.find((v) => v.startsWith('seatwise_oauth_pending='))!;
+    expect(pendingCookie).toContain('HttpOnly');
+    expect(pendingCookie).toContain('Path=/connections/bluejeans/oauth');
+    expect(pendingCookie).not.toContain(s.sim.credentials.appSecret);
+    const consent = await s.get('/connections/bluejeans/oauth/consent', {
+      cookie: pendingCookie.split(';')[0]!,
+    });
+    expect(consent.status).toBe(200);
+    const html = await consent.text();
+    expect(html).not.toContain(s.sim.credentials.appSecret);
     expect(html).toContain('Allow Seatwise to read this BlueJeans account?');
     expect(html).toContain('Sign in with BlueJeans');
     expect(html).toContain(s.sim.enterpriseId);
+    // A reload of the consent page before Confirm shows it again, harmlessly.
+    expect(
+      (await s.get('/connections/bluejeans/oauth/consent', { cookie: pendingCookie.split(';')[0]! })).status,
+    ).toBe(200);
     const confirm = await s.post('/connections/bluejeans/confirm', { pending: inputValue(html, 'pending')! });
     expect(confirm.status).toBe(303);
+    // A reload after Confirm lands on the dashboard, never on a false error.
+    const reload = await s.get('/connections/bluejeans/oauth/consent', {
+      cookie: pendingCookie.split(';')[0]!,
+    });
+    expect(reload.status).toBe(303);
+    expect(reload.headers.get('location')).toBe('/');
+    // Without the cookie (another browser, or after Cancel) there is nothing to consent to.
+    const none = await s.get('/connections/bluejeans/oauth/consent');
+    expect(none.status).toBe(303);
     const row = await s.connection();
     expect(row.state).toBe('connected');
     expect(row.authMethod).toBe('oauth');
@@ -104,7 +129,7 @@ describe('Sign in with BlueJeans (3-legged OAuth)', () => {
     const s = await simApp();
     const { url, cookie } = await start(s);
     const callback = await consentAtBlueJeans(s, url);
-    expect((await s.get(callback, { cookie })).status).toBe(200);
+    expect((await s.get(callback, { cookie })).status).toBe(303);
     const replay = await s.get(callback, { cookie });
     expect(replay.status).toBe(400);
     expect(await replay.text()).toContain('already used');

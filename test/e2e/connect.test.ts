@@ -124,12 +124,17 @@ describe('Sign in with BlueJeans (3-legged OAuth)', () => {
     await page.waitForURL(new RegExp(`^${sim.url}/oauth2/authorize`));
     await page.fill('input[name=password]', sim.sim.credentials.adminUser.password);
     await page.getByRole('button', { name: 'Allow' }).click();
-    await page.waitForURL(new RegExp(`^${server.url}/`));
+    // Back on a clean URL: the code and state never stay in the address bar.
+    await page.waitForURL(`${server.url}/connections/bluejeans/oauth/consent`);
     // A first connection passes the consent step before anything is saved.
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.waitForURL(new RegExp(`^${server.url}/`));
-    await page.goto(`${server.url}/`);
+    await page.locator('#bluejeans-card [data-state="connected"]').waitFor();
+    expect(page.url()).not.toMatch(/[?&](code|state)=/);
+    // A reload is harmless: the dashboard with the working connection, no false sign-in error.
+    await page.reload();
+    expect(new URL(page.url()).pathname).toBe('/');
     expect(await badge().getAttribute('data-state')).toBe('connected');
+    expect(await page.content()).not.toContain('not started in this browser');
   });
 });
 
