@@ -11,20 +11,17 @@ import { parseKeyRing } from './lib/seal';
 import { consumeSyncMessages } from './sync/queue';
 import { runScheduled } from './sync/scheduler';
 
-export interface Env {
+/**
+ * The Worker's bindings: `Cloudflare.Env` is generated from wrangler.toml by `npm run types`
+ * (worker-configuration.d.ts, committed; `npm run check` fails when it is stale). Secrets are set with
+ * `wrangler secret put` and never appear in wrangler.toml, so they are declared here.
+ */
+export type Env = Cloudflare.Env & {
   DATABASE_URL?: string;
   DATABASE_AUTH_TOKEN?: string;
-  BLUEJEANS_API_BASE?: string;
-  BLUEJEANS_AUTH_BASE?: string;
-  BLUEJEANS_RATE_LIMIT?: string;
   SEAL_KEYS?: string;
   EMBED_SECRET?: string;
-  EMBED_ALLOWED_ORIGINS?: string;
-  AUTH_MODE?: string;
-  PUBLIC_URL?: string;
-  ASSETS?: Fetcher;
-  SYNC_QUEUE?: Queue<SyncMessage>;
-}
+};
 
 interface Built {
   deps: Deps;
@@ -51,7 +48,7 @@ function build(env: Env): Built {
     url: config.DATABASE_URL,
     ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
   });
-  const queue = env.SYNC_QUEUE;
+  const queue = env.SYNC_QUEUE as Queue<SyncMessage> | undefined;
   const deps = buildDeps({
     config,
     client,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Client, createClient, LibsqlBatchError, LibsqlError } from '@libsql/client/web';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type HranaServer, startHranaServer } from '../support/hrana-server';
+import { type HranaServer, startHranaServer } from '../../scripts/hrana/server';
 
 const token = 'test-token';
 let dir: string;

@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { blob, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type HranaServer, startHranaServer } from '../support/hrana-server';
+import { type HranaServer, startHranaServer } from '../../scripts/hrana/server';
 
 const members = sqliteTable('members', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -9,8 +9,8 @@ import type {
   StreamResult,
   WireBatchResult,
   WireStmtResult,
-} from '../support/hrana-protocol';
-import { type HranaServer, startHranaServer } from '../support/hrana-server';
+} from '../../scripts/hrana/protocol';
+import { type HranaServer, startHranaServer } from '../../scripts/hrana/server';
 
 let server: HranaServer;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanSql } from '../support/hrana-sql';
+import { scanSql } from '../../scripts/hrana/sql';
 
 const contentPieces = (sql: string) =>
   scanSql(sql)

@@ -11,7 +11,7 @@ import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { TestProject } from 'vitest/node';
-import { startHranaServer } from '../support/hrana-server';
+import { startHranaServer } from '../../scripts/hrana/server';
 
 declare module 'vitest' {
   export interface ProvidedContext {

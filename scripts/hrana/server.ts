@@ -15,13 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'libsql';
-import {
-  type PipelineResponse,
-  parsePipelineRequest,
-  type StreamResult,
-  type WireError,
-} from './hrana-protocol';
-import { StreamConnection, toWireError } from './hrana-stream';
+import { type PipelineResponse, parsePipelineRequest, type StreamResult, type WireError } from './protocol';
+import { StreamConnection, toWireError } from './stream';
 
 /** Options of {@link startHranaServer}. */
 export interface HranaServerOptions {

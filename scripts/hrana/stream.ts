@@ -19,9 +19,9 @@ import type {
   WireDescribeResult,
   WireError,
   WireStmtResult,
-} from './hrana-protocol';
-import { encodeValue } from './hrana-protocol';
-import { scanSql } from './hrana-sql';
+} from './protocol';
+import { encodeValue } from './protocol';
+import { scanSql } from './sql';
 
 /** A failure reported to the client as `{ message, code }`. */
 export class HranaError extends Error {
