@@ -21,7 +21,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8787' },
-    db: { type: 'string', default: 'data/worker.db' },
+    // Relative to the repository, like .dev.vars, wherever the command is started from.
+    db: { type: 'string', default: `${ROOT}data/worker.db` },
     'db-port': { type: 'string', default: '8080' },
     'sim-port': { type: 'string', default: '8788' },
     'no-sim': { type: 'boolean', default: false },

@@ -110,7 +110,7 @@ describe('npm run dev:worker', () => {
       `${origin}/connections/bluejeans`,
       form({ appKey: 'demo-app-key', appSecret: 'demo-app-secret' }),
     );
-    expect(verify.status).toBe(200);
+    expect(verify.status, `${verify.headers.get('location')} ${await verify.clone().text()}`).toBe(200);
     const consent = await verify.text();
     expect(consent).toContain('Allow Seatwise to read this BlueJeans account?');
     const confirm = await fetch(
