@@ -87,6 +87,17 @@ export const leases = sqliteTable('leases', {
   expiresAt: integer('expires_at').notNull(),
 });
 
+/**
+ * Fixed-window attempt counters (src/lib/rate-limit.ts), e.g. `verify:<orgId>:<client address>`.
+ * One row per key; `expires_at` is when the window ends, so cron firings can sweep old rows.
+ */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
 /** Single-use OAuth `state` values (also signed); a row is consumed on callback. */
 export const oauthStates = sqliteTable('oauth_states', {
   id: text('id').primaryKey(),

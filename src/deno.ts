@@ -24,7 +24,7 @@ declare const Deno: {
       port: number;
       onListen?: (addr: { hostname: string; port: number }) => void;
     },
-    handler: (req: Request) => Response | Promise<Response>,
+    handler: (req: Request, info: { remoteAddr: { hostname: string } }) => Response | Promise<Response>,
   ): unknown;
   cron(name: string, schedule: string, handler: () => Promise<void>): Promise<void>;
 };

@@ -10,6 +10,7 @@ import type { FetchLike } from './connectors/types';
 import type { Config } from './env';
 import { type Clock, systemClock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
+import { dbRateLimit, type RateLimit, VERIFY_RATE_LIMIT } from './lib/rate-limit';
 import type { Role } from './lib/roles';
 import { createSealer, type KeyRing, type Sealer } from './lib/seal';
 import { VERSION } from './version';
@@ -36,6 +37,8 @@ export interface Deps {
   bluejeans: BlueJeansConnector;
   /** Absent where work runs in process. */
   queue?: SyncQueue;
+  /** Credential verification attempts, keyed per organization and client address (VERIFY_RATE_LIMIT). */
+  verifyLimit: RateLimit;
 }
 
 export interface BuildDepsInput {
@@ -46,6 +49,8 @@ export interface BuildDepsInput {
   clock?: Clock;
   logger?: Logger;
   queue?: SyncQueue;
+  /** Replaces the database counter (e.g. a Workers Rate Limiting binding). */
+  verifyLimit?: RateLimit;
 }
 
 /** Assembles Deps from a libSQL client and a key ring chosen by the entry. */
@@ -81,6 +86,7 @@ export function buildDeps(input: BuildDepsInput): Deps {
       },
     }),
     ...(input.queue ? { queue: input.queue } : {}),
+    verifyLimit: input.verifyLimit ?? dbRateLimit(db, clock, VERIFY_RATE_LIMIT),
   };
 }
 

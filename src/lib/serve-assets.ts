@@ -6,7 +6,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
  * Everything else goes to the app untouched, keeping its own 404 and error pages.
  */
 export function withStaticAssets(
-  app: { fetch: (req: Request) => Response | Promise<Response> },
+  app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> },
   serveStatic: MiddlewareHandler,
 ) {
   const server = new Hono();
@@ -15,6 +15,7 @@ export function withStaticAssets(
     if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable');
   });
   server.use('/assets/*', serveStatic);
-  server.all('*', (c) => app.fetch(c.req.raw));
+  // The runtime's env (Node's incoming socket, Deno's remote address) goes along: the app reads the client's address from it.
+  server.all('*', (c) => app.fetch(c.req.raw, c.env));
   return server;
 }

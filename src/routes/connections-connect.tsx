@@ -38,7 +38,9 @@ import type { ConnectionRow } from '../connections/store';
 import type { ConnectMethod, ConnectorErrorCode } from '../connectors/types';
 import { ConnectorError } from '../connectors/types';
 import type { AppEnv } from '../deps';
+import { clientAddress } from '../lib/client-address';
 import { isHtmx } from '../lib/http-errors';
+import { VERIFY_RATE_LIMIT, verifyRateLimitKey } from '../lib/rate-limit';
 import { requireRole } from '../lib/roles';
 import { FlowStop } from '../views/connect-page';
 import { Consent } from '../views/consent';
@@ -112,6 +114,15 @@ export function formError(
     ? { fields: { [field]: err.message }, form: [] }
     : { fields: {}, form: [err.message] };
   return renderForm(c, { ...r, errors, status: failureStatus(err) });
+}
+
+/** 429 on the form: too many verifications from this address; nothing was sent to BlueJeans. */
+function rateLimited(c: Ctx, r: Omit<FormRender, 'errors' | 'status'>, retryAfterSeconds?: number) {
+  const wait = retryAfterSeconds ?? VERIFY_RATE_LIMIT.periodSeconds;
+  c.header('Retry-After', String(wait));
+  c.var.deps.logger.warn('connect: verification rate-limited', { orgId: c.var.orgId });
+  const message = `Too many attempts to verify credentials (at most ${VERIFY_RATE_LIMIT.limit} a minute). Nothing was sent to BlueJeans. Wait ${wait} seconds, then try again.`;
+  return renderForm(c, { ...r, errors: { fields: {}, form: [message] }, status: 429 });
 }
 
 /** 422 for credentials BlueJeans refused, 400 for a sign-in that cannot be finished, 503 when BlueJeans is away. */
@@ -260,6 +271,12 @@ export const connectRoutes = new Hono<AppEnv>()
         }
         return c.redirect(start.url, 303);
       }
+
+      // Every verification is a request to BlueJeans: bounded per organization and client address.
+      const limited = await c.var.deps.verifyLimit.limit({
+        key: verifyRateLimitKey(ctx.orgId, clientAddress(c)),
+      });
+      if (!limited.success) return rateLimited(c, r, limited.retryAfterSeconds);
 
       const credentials = credentialsFromForm(form)!;
       let account: Awaited<ReturnType<typeof verifyCredentials>>;

@@ -7,6 +7,7 @@
 import { dueConnectionIds } from '../../db/queries/sync';
 import type { Deps } from '../deps';
 import { pruneExpiredLeases } from '../lib/lease';
+import { pruneRateLimits } from '../lib/rate-limit';
 import { runUntilSettled, type SettleResult } from './engine';
 import { recordCronRun } from './heartbeat';
 import type { SyncOptions } from './options';
@@ -34,6 +35,7 @@ export async function runScheduled(
 ): Promise<void> {
   await recordCronRun(deps.db, cron, scheduledTime);
   const pruned = await pruneExpiredLeases(deps.db, deps.clock.now());
+  await pruneRateLimits(deps.db, deps.clock.now());
   deps.logger.info('cron fired', { cron, at: new Date(scheduledTime).toISOString(), prunedLeases: pruned });
   const result = await syncDue(deps, options);
   if (result.due.length > 0) {
