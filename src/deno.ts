@@ -37,7 +37,7 @@ async function main() {
   const keys = loadOrCreateLocalKeyRing(`${ROOT}data/seal-keys`, config.SEAL_KEYS);
   const deps = buildDeps({ config, client, keyRing: keys.ring });
 
-  const server = withStaticAssets(createApp(deps), serveStatic({ root: `${ROOT}public` }));
+  const server = withStaticAssets(createApp(deps), serveStatic({ root: `${ROOT}public` }), deps);
 
   parseWranglerCrons(readFileSync(`${ROOT}wrangler.toml`, 'utf8')).forEach((expr, i) => {
     // Deno cron names allow only letters, digits, spaces, hyphens and underscores.

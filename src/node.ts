@@ -46,7 +46,7 @@ export async function startNodeServer(options: StartOptions = {}): Promise<NodeS
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 
-  const server = withStaticAssets(createApp(deps), serveStatic({ root: `${ROOT}public` }));
+  const server = withStaticAssets(createApp(deps), serveStatic({ root: `${ROOT}public` }), deps);
 
   const crons =
     options.crons === false

@@ -1,15 +1,33 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import type { Deps } from '../deps';
+import { routeAwareSecureHeaders } from '../embed/headers';
+import { assertLoopback } from './tenancy';
 
 /**
  * Node and Deno serve /assets/* themselves (Workers uses the [assets] binding).
  * Assets are immutable per URL (their URLs carry a version), so they cache for a year.
+ * They get the app's security headers, and in local mode the same loopback rule as every page
+ * (a file served to any Host would let a DNS-rebinding page probe the local install).
  * Everything else goes to the app untouched, keeping its own 404 and error pages.
  */
 export function withStaticAssets(
   app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> },
   serveStatic: MiddlewareHandler,
+  deps: Deps,
 ) {
   const server = new Hono();
+  server.use('/assets/*', routeAwareSecureHeaders(deps));
+  if (deps.config.AUTH_MODE === 'local') {
+    server.use('/assets/*', async (c, next) => {
+      try {
+        assertLoopback(c.req.url);
+      } catch (err) {
+        if (err instanceof Error) return c.text(err.message, 403);
+        throw err;
+      }
+      await next();
+    });
+  }
   server.use('/assets/*', async (c, next) => {
     await next();
     if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable');

@@ -92,7 +92,8 @@ export function tenancy(deps: Deps) {
   });
 }
 
-function assertLoopback(url: string): void {
+/** Refuses (403) a request not addressed to this machine; local mode serves nothing else. */
+export function assertLoopback(url: string): void {
   if (!LOOPBACK_HOSTS.has(new URL(url).hostname)) {
     throw userError(
       403,
