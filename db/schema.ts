@@ -11,14 +11,40 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
-/** One tenant. Local mode has exactly one (id `local`). */
-export const organizations = sqliteTable('organizations', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  /** Days without activity after which a seat counts as inactive (Torii/Zylo-style threshold). */
-  inactiveAfterDays: integer('inactive_after_days').notNull().default(30),
-  createdAt: integer('created_at').notNull().default(now),
-});
+/** One tenant. Local mode has exactly one (id and slug `local`). */
+export const organizations = sqliteTable(
+  'organizations',
+  {
+    id: text('id').primaryKey(),
+    /** URL-safe, unique: how embed tokens, the CLI and the organization switcher name it. */
+    slug: text('slug').notNull().default(''),
+    name: text('name').notNull(),
+    /** Days without activity after which a seat counts as inactive (Torii/Zylo-style threshold). */
+    inactiveAfterDays: integer('inactive_after_days').notNull().default(30),
+    /** JSON settings (src/orgs/settings.ts), e.g. the origins allowed to frame its embedded card. */
+    settings: text('settings').notNull().default('{}'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('organizations_slug').on(t.slug)],
+);
+
+export const MEMBER_ROLES = ['admin', 'viewer'] as const;
+
+/** A person (by the email Cloudflare Access signs) with a role in one organization. */
+export const orgMembers = sqliteTable(
+  'org_members',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** Lower-cased. */
+    email: text('email').notNull(),
+    role: text('role', { enum: MEMBER_ROLES }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.email] }), index('org_members_email').on(t.email)],
+);
 
 export const CONNECTION_STATES = [
   'disconnected',

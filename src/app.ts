@@ -15,6 +15,7 @@ import { embedRoutes } from './routes/embed';
 import { errorHandler, notFound } from './routes/errors';
 import { healthRoutes } from './routes/health';
 import { licenceRoutes } from './routes/licences';
+import { orgRoutes } from './routes/orgs';
 import { syncRoutes } from './routes/sync';
 import { usageRoutes } from './routes/usage';
 
@@ -42,6 +43,7 @@ export function createApp(deps: Deps): App {
   app.route('/', usageRoutes);
   app.route('/', licenceRoutes);
   app.route('/', embedRoutes);
+  app.route('/', orgRoutes);
 
   app.notFound(notFound);
   app.onError(errorHandler(deps.logger));

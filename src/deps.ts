@@ -12,6 +12,7 @@ import { type Clock, systemClock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
 import { dbRateLimit, type RateLimit, VERIFY_RATE_LIMIT } from './lib/rate-limit';
 import type { Role } from './lib/roles';
+import type { OrgScope } from './lib/scope';
 import { createSealer, type KeyRing, type Sealer } from './lib/seal';
 import { VERSION } from './version';
 
@@ -95,8 +96,8 @@ export interface AppEnv {
   Variables: {
     deps: Deps;
     requestId: string;
-    /** Tenant of this request (local mode: `local`). */
-    orgId: string;
+    /** The tenant's view of the database: every customer-data query goes through it (src/lib/scope.ts). */
+    scope: OrgScope;
     /** Who is acting, for the audit log. */
     actor: string;
     /** The caller's role in `orgId`; undefined when they are no member of it (src/lib/roles.ts). */

@@ -38,6 +38,24 @@ const originList = z
     return origins;
   });
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** A key set URL: https, or http on a loopback address (tests, local Access-compatible proxies). */
+function keysUrl(name: string) {
+  return optionalText().refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        const u = new URL(v);
+        return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected an https URL (http only on 127.0.0.1/localhost) for ${name}` },
+  );
+}
+
 export const EnvSchema = z.object({
   PORT: z.coerce
     .number({ error: 'expected a port number' })
@@ -77,6 +95,15 @@ export const EnvSchema = z.object({
   }),
   /** The Access application's audience tag (AUTH_MODE=access). */
   ACCESS_AUD: optionalText(),
+  /** Where Access signing keys are fetched (default: the team domain's /cdn-cgi/access/certs). */
+  ACCESS_CERTS_URL: keysUrl('ACCESS_CERTS_URL'),
+  /** `true`: an embed token naming an unknown organization creates it (a portal provisions its tenants). */
+  EMBED_AUTO_CREATE_ORGS: z
+    .enum(['true', 'false'], { error: 'expected "true" or "false"' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** JWKS of portals that sign embed tokens with a private key (RS256/ES256). */
+  EMBED_JWKS_URL: keysUrl('EMBED_JWKS_URL'),
   /** Public origin of this deployment (OAuth redirect URIs, invite links); defaults to the request's origin. */
   PUBLIC_URL: optionalText().refine((v) => v === undefined || /^https?:\/\/[^/\s]+\/?$/.test(v), {
     message: 'expected an origin like https://seatwise.example.com',

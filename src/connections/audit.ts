@@ -29,6 +29,10 @@ export const AUDIT_ACTIONS = [
   'reclaim.user_removed',
   'reclaim.cancelled',
   'reclaim.finished',
+  'org.created',
+  'member.added',
+  'member.removed',
+  'member.role_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -13,7 +13,8 @@ export const LOCAL_ORG_ID = 'local';
 
 /** Creates the organization if it does not exist yet (idempotent, safe under races). */
 export async function ensureOrganization(db: Db, orgId: string, name = 'My organization'): Promise<void> {
-  await db.insert(organizations).values({ id: orgId, name }).onConflictDoNothing();
+  // Built-in and test organizations are named by their id.
+  await db.insert(organizations).values({ id: orgId, slug: orgId, name }).onConflictDoNothing();
 }
 
 /** The organization's connection to `vendor`, created (disconnected) on first use so history has a home. */

@@ -10,6 +10,13 @@ import { type SecureHeadersVariables, secureHeaders } from 'hono/secure-headers'
 import type { Deps } from '../deps';
 import { isEmbedPath } from './session';
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The origins allowed to frame this embed response (the organization's own, when known). */
+    embedFrameOrigins?: string[];
+  }
+}
+
 type Directives = NonNullable<
   Exclude<Parameters<typeof secureHeaders>[0], undefined>['contentSecurityPolicy']
 >;
@@ -52,5 +59,15 @@ export function routeAwareSecureHeaders(deps: Deps) {
       await next();
       c.header('Cache-Control', 'no-store');
     });
+    // Per organization (its settings, else EMBED_ALLOWED_ORIGINS): tenancy or the landing chose them.
+    const origins = c.get('embedFrameOrigins');
+    const csp = c.res.headers.get('Content-Security-Policy');
+    if (origins && csp) {
+      const ancestors = origins.length > 0 ? origins.join(' ') : "'none'";
+      c.res.headers.set(
+        'Content-Security-Policy',
+        csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${ancestors}`),
+      );
+    }
   });
 }

@@ -10,6 +10,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { jwtVerify, SignJWT } from 'jose';
+import type { Deps } from '../deps';
 import type { EmbedClaims, EmbedRole } from './token';
 
 /** Sent with the `__Host-` prefix: Secure, Path=/, no Domain, so no sibling host can plant or read it. */
@@ -34,6 +35,21 @@ declare module 'hono' {
 }
 
 const keys = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * What sessions are signed with: EMBED_SECRET when set; with only EMBED_JWKS_URL (portals sign
+ * with their private keys, Seatwise holds no shared secret) the newest sealing key, so a session
+ * is still signed by a secret only this deployment knows. Undefined: embedding is off.
+ */
+export function sessionSecret(deps: Pick<Deps, 'config' | 'sealer'>): string | undefined {
+  if (deps.config.EMBED_SECRET) return deps.config.EMBED_SECRET;
+  if (!deps.config.EMBED_JWKS_URL) return undefined;
+  const ring = deps.sealer.ring;
+  const key = ring.key(ring.currentKid);
+  return key
+    ? `seal:${ring.currentKid}:${Array.from(key, (b) => b.toString(16).padStart(2, '0')).join('')}`
+    : undefined;
+}
 
 /**
  * Sessions are signed with a key derived from EMBED_SECRET, not the secret itself,

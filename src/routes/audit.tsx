@@ -26,8 +26,8 @@ export const auditRoutes = new Hono<AppEnv>().get(
     const { before } = c.req.valid('query');
     const d = c.var.deps;
     // One more than a page tells whether an "older" link is needed.
-    const rows = await listAudit(d.db, {
-      orgId: c.var.orgId,
+    const rows = await listAudit(c.var.scope.db, {
+      orgId: c.var.scope.orgId,
       limit: PAGE_SIZE + 1,
       ...(before ? { beforeId: before } : {}),
     });

@@ -22,7 +22,7 @@ export async function loadCardModel(
   options: Omit<CardOptions, 'now' | 'sync'> = {},
 ): Promise<ConnectionCardModel> {
   const { deps } = c.var;
-  const sync = row.state === 'syncing' ? await syncProgress(deps.db, row.id) : undefined;
+  const sync = row.state === 'syncing' ? await syncProgress(c.var.scope.db, row.id) : undefined;
   // Viewers see the card without its buttons (the routes refuse them anyway).
   const readOnly = options.readOnly ?? c.var.role !== 'admin';
   return buildCardModel(row, {

@@ -34,19 +34,19 @@ type Ctx = Context<AppEnv>;
 export function flowContext(c: Ctx): FlowContext {
   const d = c.var.deps;
   return {
-    db: d.db,
+    db: c.var.scope.db,
     sealer: d.sealer,
     connector: d.bluejeans,
     clock: d.clock,
     logger: d.logger,
-    orgId: c.var.orgId,
+    orgId: c.var.scope.orgId,
     actor: c.var.actor,
   };
 }
 
 /** The organization's BlueJeans connection (created disconnected on first sight). */
 export function loadConnection(c: Ctx): Promise<ConnectionRow> {
-  return getOrCreateConnection(c.var.deps.db, c.var.orgId, 'bluejeans');
+  return getOrCreateConnection(c.var.scope.db, c.var.scope.orgId, 'bluejeans');
 }
 
 /** This deployment's origin as the outside world reaches it: PUBLIC_URL behind a proxy, else the request's. */

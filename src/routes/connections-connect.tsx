@@ -120,7 +120,7 @@ export function formError(
 function rateLimited(c: Ctx, r: Omit<FormRender, 'errors' | 'status'>, retryAfterSeconds?: number) {
   const wait = retryAfterSeconds ?? VERIFY_RATE_LIMIT.periodSeconds;
   c.header('Retry-After', String(wait));
-  c.var.deps.logger.warn('connect: verification rate-limited', { orgId: c.var.orgId });
+  c.var.deps.logger.warn('connect: verification rate-limited', { orgId: c.var.scope.orgId });
   const message = `Too many attempts to verify credentials (at most ${VERIFY_RATE_LIMIT.limit} a minute). Nothing was sent to BlueJeans. Wait ${wait} seconds, then try again.`;
   return renderForm(c, { ...r, errors: { fields: {}, form: [message] }, status: 429 });
 }
@@ -187,10 +187,10 @@ export const connectRoutes = new Hono<AppEnv>()
       if (query.invite) {
         try {
           invite = await checkInvite(
-            c.var.deps.db,
+            c.var.scope.db,
             c.var.deps.sealer.ring,
             query.invite,
-            c.var.orgId,
+            c.var.scope.orgId,
             c.var.deps.clock.now(),
           );
         } catch (err) {
@@ -362,7 +362,7 @@ export const connectRoutes = new Hono<AppEnv>()
 async function usableInviteOrUndefined(c: Ctx, token: string): Promise<InviteRow | undefined> {
   const d = c.var.deps;
   try {
-    return await checkInvite(d.db, d.sealer.ring, token, c.var.orgId, d.clock.now());
+    return await checkInvite(c.var.scope.db, d.sealer.ring, token, c.var.scope.orgId, d.clock.now());
   } catch (err) {
     if (err instanceof InviteError) return undefined;
     throw err;

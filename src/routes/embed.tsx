@@ -16,13 +16,13 @@ import { ConnectFlowError } from '../connections/connect';
 import { disconnect } from '../connections/disconnect';
 import type { ConnectionRow } from '../connections/store';
 import type { AppEnv } from '../deps';
+import { admitEmbedToken } from '../embed/landing';
 import { EmbedMessage, EmbedPage, OpenOutside } from '../embed/pages';
-import { spendEmbedToken } from '../embed/replay';
-import { type EmbedSession, sealSession, setSessionCookie } from '../embed/session';
-import { EmbedTokenError, verifyEmbedToken } from '../embed/token';
+import { type EmbedSession, sealSession, sessionSecret, setSessionCookie } from '../embed/session';
+import { EmbedTokenError } from '../embed/token';
 import { isHtmx } from '../lib/http-errors';
 import { requireRole } from '../lib/roles';
-import { deploymentOrgId } from '../lib/tenancy';
+import { frameOrigins } from '../orgs/settings';
 import { requestSyncNow } from '../sync/sync-now';
 import { type CardUrls, ConnectionCard } from '../views/connection-card';
 import { ErrorFragment } from '../views/error-pages';
@@ -92,12 +92,12 @@ const DisconnectSchema = z.object({ data: z.enum(['keep', 'delete']) });
 
 export const embedRoutes = new Hono<AppEnv>()
   .use('/embed/*', async (c, next) => {
-    if (!c.var.deps.config.EMBED_SECRET) {
+    if (!sessionSecret(c.var.deps)) {
       return refuse(
         c,
         404,
         'Embedding is off',
-        'Embedding is off on this Seatwise deployment: its operator has not set EMBED_SECRET.',
+        'Embedding is off on this Seatwise deployment: its operator has set neither EMBED_SECRET nor EMBED_JWKS_URL.',
         true,
       );
     }
@@ -106,12 +106,13 @@ export const embedRoutes = new Hono<AppEnv>()
   .get('/embed/card', requireRole('viewer', { unless: landing }), async (c) => {
     const token = c.req.query('token');
     if (token !== undefined) {
-      const { config, clock } = c.var.deps;
-      const secret = config.EMBED_SECRET!;
+      const { deps } = c.var;
       try {
-        const claims = await verifyEmbedToken(token, secret, deploymentOrgId(config), clock.now());
-        await spendEmbedToken(c.var.deps.db, claims, clock.now());
-        setSessionCookie(c, await sealSession(claims, secret, clock.now()));
+        const { claims, org } = await admitEmbedToken(deps, token);
+        c.set('embedFrameOrigins', frameOrigins(org.settings, deps.config));
+        // The session names the organization by id: a slug reused later cannot inherit it.
+        const secret = sessionSecret(deps)!;
+        setSessionCookie(c, await sealSession({ ...claims, org: org.id }, secret, deps.clock.now()));
       } catch (err) {
         if (!(err instanceof EmbedTokenError)) throw err;
         return refuse(c, err.status, 'This card cannot be shown', err.message, true);

@@ -4,6 +4,7 @@ import type { AppEnv } from '../deps';
 import { isHtmx } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
 import { RoleError } from '../lib/roles';
+import { orgAdmins } from '../orgs/store';
 import { ErrorFragment, ErrorPage, ForbiddenPage, NotFoundPage } from '../views/error-pages';
 import { Layout } from '../views/layout';
 
@@ -14,11 +15,14 @@ export const notFound: NotFoundHandler<AppEnv> = (c) => c.html(<NotFoundPage pat
  * else is logged once with the request id and answered with a generic 500.
  */
 export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
-  return (err, c) => {
+  return async (err, c) => {
     const id = c.var.requestId ?? 'unknown';
     if (err instanceof RoleError) {
       if (isHtmx(c.req)) return c.html(<ErrorFragment message={err.message} />, 403);
-      return c.html(<ForbiddenPage message={err.message} />, 403);
+      // Who can do it: the organization's admins (none known for a non-member, who may not see them).
+      const scope = c.var.scope;
+      const admins = scope && c.var.role ? await orgAdmins(scope.db, scope.orgId) : [];
+      return c.html(<ForbiddenPage message={err.message} admins={admins} />, 403);
     }
     if (err instanceof HTTPException && err.status < 500) {
       const message = err.message || 'That request could not be handled.';

@@ -24,7 +24,7 @@ type PanelExtras = Pick<InvitesPanelProps, 'created' | 'emailValue' | 'error' | 
 async function panel(c: Ctx, extras: PanelExtras = {}, status: ContentfulStatusCode = 200) {
   const d = c.var.deps;
   const now = d.clock.now();
-  const open = await listOpenInvites(d.db, c.var.orgId, now);
+  const open = await listOpenInvites(c.var.scope.db, c.var.scope.orgId, now);
   const body = (
     <InvitesPanel
       {...extras}
@@ -110,7 +110,7 @@ export const inviteRoutes = new Hono<AppEnv>()
       const form = c.req.valid('form');
       const d = c.var.deps;
       const now = d.clock.now();
-      const claim = await claimForm(d.db, form.formId, now);
+      const claim = await claimForm(c.var.scope.db, form.formId, now);
       if (!claim.claimed) {
         return panel(
           c,
@@ -122,8 +122,8 @@ export const inviteRoutes = new Hono<AppEnv>()
         );
       }
       try {
-        const { token, invite } = await createInvite(d.db, d.sealer.ring, {
-          orgId: c.var.orgId,
+        const { token, invite } = await createInvite(c.var.scope.db, d.sealer.ring, {
+          orgId: c.var.scope.orgId,
           email: form.email,
           actor: c.var.actor,
           now,
@@ -148,8 +148,8 @@ export const inviteRoutes = new Hono<AppEnv>()
     async (c) => {
       const d = c.var.deps;
       try {
-        await revokeInvite(d.db, {
-          orgId: c.var.orgId,
+        await revokeInvite(c.var.scope.db, {
+          orgId: c.var.scope.orgId,
           inviteId: c.req.valid('param').id,
           actor: c.var.actor,
           now: d.clock.now(),

@@ -30,7 +30,7 @@ export async function renderLicences(
   status: 200 | 422 = 200,
 ): Promise<Response> {
   const d = c.var.deps;
-  const summary = await loadLicenceSummary(d.db, c.var.orgId, d.clock.now());
+  const summary = await loadLicenceSummary(c.var.scope.db, c.var.scope.orgId, d.clock.now());
   c.header('Cache-Control', 'no-store');
   return c.html(<LicencesPage model={{ summary, canEdit: grants(c.var.role, 'admin'), ...extra }} />, status);
 }
@@ -41,7 +41,7 @@ export const licenceRoutes = new Hono<AppEnv>()
   )
   .get('/licences/summary.json', requireRole('viewer'), async (c) => {
     const d = c.var.deps;
-    const summary = await loadLicenceSummary(d.db, c.var.orgId, d.clock.now());
+    const summary = await loadLicenceSummary(c.var.scope.db, c.var.scope.orgId, d.clock.now());
     c.header('Cache-Control', 'no-store');
     return c.json(summaryJson(summary));
   })
@@ -69,15 +69,15 @@ export const licenceRoutes = new Hono<AppEnv>()
     async (c) => {
       const d = c.var.deps;
       const form = c.req.valid('form');
-      const current = await getLicenceSettings(d.db, c.var.orgId);
+      const current = await getLicenceSettings(c.var.scope.db, c.var.scope.orgId);
       const result = validateSettings(form, current);
       if (!result.ok) return renderLicences(c, { form, errors: result.errors }, 422);
       const now = d.clock.now();
       const next = result.settings;
-      await saveLicenceSettings(d.db, c.var.orgId, next, c.var.actor, now);
-      const connection = await getOrCreateConnection(d.db, c.var.orgId, 'bluejeans');
-      await recordAudit(d.db, {
-        orgId: c.var.orgId,
+      await saveLicenceSettings(c.var.scope.db, c.var.scope.orgId, next, c.var.actor, now);
+      const connection = await getOrCreateConnection(c.var.scope.db, c.var.scope.orgId, 'bluejeans');
+      await recordAudit(c.var.scope.db, {
+        orgId: c.var.scope.orgId,
         connectionId: connection.id,
         actor: c.var.actor,
         action: 'licences.settings_saved',
@@ -85,15 +85,15 @@ export const licenceRoutes = new Hono<AppEnv>()
         at: now,
       });
       if (next.allowRemoval !== current.allowRemoval) {
-        await recordAudit(d.db, {
-          orgId: c.var.orgId,
+        await recordAudit(c.var.scope.db, {
+          orgId: c.var.scope.orgId,
           connectionId: connection.id,
           actor: c.var.actor,
           action: next.allowRemoval ? 'licences.removal_allowed' : 'licences.removal_revoked',
           at: now,
         });
       }
-      d.logger.info('licence settings saved', { orgId: c.var.orgId });
+      d.logger.info('licence settings saved', { orgId: c.var.scope.orgId });
       return c.redirect('/licences?saved=1', 303);
     },
   );

@@ -52,8 +52,8 @@ async function renderBody(
   status: 200 | 422,
 ): Promise<Response> {
   const d = c.var.deps;
-  const scope = await usageScope(d.db, c.var.orgId, d.clock.now());
-  const model = { ...(await loadUsageModel(d.db, scope, DEFAULT_PARAMS)), ...extra };
+  const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now());
+  const model = { ...(await loadUsageModel(c.var.scope.db, scope, DEFAULT_PARAMS)), ...extra };
   c.header('Cache-Control', 'no-store');
   if (isHtmx(c.req)) {
     return c.html(model.summary.total === 0 ? <UsageEmpty /> : <UsageBody model={model} />, status);
@@ -65,11 +65,11 @@ export const usageRoutes = new Hono<AppEnv>()
   .get('/usage/users', requireRole('viewer'), queryValidator, async (c) => {
     const d = c.var.deps;
     const params = resolveParams(c.req.valid('query'));
-    const scope = await usageScope(d.db, c.var.orgId, d.clock.now());
+    const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now());
     c.header('Cache-Control', 'no-store');
     c.header('Vary', 'HX-Request');
     if (wantsFragment(c)) {
-      const page = await loadPage(d.db, scope, params);
+      const page = await loadPage(c.var.scope.db, scope, params);
       return c.html(
         <UsageResults
           rows={page.rows}
@@ -82,17 +82,17 @@ export const usageRoutes = new Hono<AppEnv>()
         />,
       );
     }
-    const model = { ...(await loadUsageModel(d.db, scope, params)), canSelect: canSelect(c, scope) };
+    const model = { ...(await loadUsageModel(c.var.scope.db, scope, params)), canSelect: canSelect(c, scope) };
     return c.html(<UsagePage model={model} />);
   })
   .get('/usage/users.csv', requireRole('viewer'), queryValidator, async (c) => {
     const d = c.var.deps;
     const params = resolveParams(c.req.valid('query'));
     // One scope for the whole file, so every page uses the same period and cutoff.
-    const scope = await usageScope(d.db, c.var.orgId, d.clock.now());
+    const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now());
     const base = { ...filterOf(scope, params), sort: params.sort, dir: params.dir };
     const body = csvStream(
-      (offset, limit) => listUsage(d.db, { ...base, offset, limit }),
+      (offset, limit) => listUsage(c.var.scope.db, { ...base, offset, limit }),
       scope.now,
       undefined,
       scope.recommend,
@@ -124,8 +124,8 @@ export const usageRoutes = new Hono<AppEnv>()
     async (c) => {
       const { inactiveAfterDays } = c.req.valid('form');
       const d = c.var.deps;
-      await setInactiveAfterDays(d.db, c.var.orgId, inactiveAfterDays);
-      d.logger.info('usage threshold saved', { orgId: c.var.orgId, inactiveAfterDays });
+      await setInactiveAfterDays(c.var.scope.db, c.var.scope.orgId, inactiveAfterDays);
+      d.logger.info('usage threshold saved', { orgId: c.var.scope.orgId, inactiveAfterDays });
       if (!isHtmx(c.req)) return c.redirect('/usage/users', 303);
       // The body comes back unfiltered, so the address bar should say so too.
       c.header('HX-Replace-Url', '/usage/users');

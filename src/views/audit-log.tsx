@@ -36,6 +36,10 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   'reclaim.user_removed': 'User removed from BlueJeans',
   'reclaim.cancelled': 'Reclaim cancelled',
   'reclaim.finished': 'Reclaim finished',
+  'org.created': 'Organization created',
+  'member.added': 'Member added',
+  'member.removed': 'Member removed',
+  'member.role_changed': 'Member role changed',
 };
 
 /** Readable names for the detail keys the log writes. */

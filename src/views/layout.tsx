@@ -38,6 +38,7 @@ export function Layout({ title, children, embed = false, scripts = [] }: LayoutP
                 <a href="/">Connections</a>
                 <a href="/usage/users">Usage</a>
                 <a href="/licences">Licences</a>
+                <a href="/members">Members</a>
               </nav>
             </header>
           )}

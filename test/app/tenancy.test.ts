@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../src/connectors/types';
+import { createOrganization } from '../../src/orgs/store';
 import { testApp } from '../helpers/deps';
 
 const TEAM = 'acme.cloudflareaccess.com';
@@ -50,7 +51,14 @@ describe('local mode', () => {
 
 describe('access mode (Cloudflare Access)', () => {
   it('admits a request whose Access JWT verifies, as the signed-in user', async () => {
-    const { app, sign } = await accessSetup();
+    const { app, sign, deps } = await accessSetup();
+    await createOrganization(deps.db, {
+      slug: 'acme',
+      name: 'Acme',
+      admin: 'admin@acme.example',
+      actor: 'test',
+      now: 1,
+    });
     const token = await sign({ email: 'admin@acme.example', sub: 'u1' });
     const res = await app.request('https://seatwise.acme.example/', {
       headers: { 'Cf-Access-Jwt-Assertion': token },

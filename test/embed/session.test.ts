@@ -3,7 +3,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { connections } from '../../db/schema';
 import { listAudit } from '../../src/connections/audit';
-import { getOrCreateConnection } from '../../src/connections/store';
+import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
 import type { FetchLike } from '../../src/connectors/types';
 import { isEmbedPath, openSession, SESSION_SECONDS, sealSession } from '../../src/embed/session';
 import { COOKIE_NAME, embedApp, SECRET, sessionCookie } from './support';
@@ -11,6 +11,8 @@ import { COOKIE_NAME, embedApp, SECRET, sessionCookie } from './support';
 async function signedIn(role: 'admin' | 'viewer' = 'admin', env: Record<string, string> = {}) {
   const t = await embedApp(env);
   const org = env.AUTH_MODE === 'access' ? 'default' : 'local';
+  // Behind Access the organization must exist (or EMBED_AUTO_CREATE_ORGS provisions it).
+  if (org === 'default') await ensureOrganization(t.deps.db, 'default');
   const res = await t.request(`/embed/card?token=${await t.sign({ role, org })}`);
   expect(res.status).toBe(303);
   return { ...t, cookie: sessionCookie(res) };
