@@ -22,7 +22,7 @@ export async function addConnection(
   id = 'con_1',
   orgId = 'org_1',
 ): Promise<{ id: string; orgId: string }> {
-  await db.insert(organizations).values({ id: orgId, name: 'Org' }).onConflictDoNothing();
+  await db.insert(organizations).values({ id: orgId, slug: orgId, name: 'Org' }).onConflictDoNothing();
   await db.insert(connections).values({ id, orgId, vendor: 'bluejeans', state: 'connected' });
   return { id, orgId };
 }

@@ -30,7 +30,8 @@ describe('route files', () => {
 
 describe('ownedBy / findOwned', () => {
   it('every customer table is scoped by org_id or by the organization’s connections', () => {
-    const shared = new Set(['leases', 'cron_heartbeats', 'organizations']);
+    // Infrastructure, not customer data: locks, cron beats, the tenants themselves, rate-limit counters.
+    const shared = new Set(['leases', 'cron_heartbeats', 'organizations', 'rate_limits']);
     let checked = 0;
     for (const table of Object.values(schema)) {
       if (!table || typeof table !== 'object' || !('getSQL' in table)) continue;
