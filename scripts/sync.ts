@@ -23,8 +23,8 @@ try {
   const client = await openDatabase(config);
   const keys = loadOrCreateLocalKeyRing(`${ROOT}data/seal-keys`, config.SEAL_KEYS);
   const deps = buildDeps({ config, client, keyRing: keys.ring });
-  const { code, lines } = await runSyncCli(deps, process.argv.slice(2));
-  for (const line of lines) (code === 0 ? console.log : console.error)(line);
+  // Lines print as they come: a wait for another run's lease is announced before it starts.
+  const { code } = await runSyncCli(deps, process.argv.slice(2), { print: (line) => console.log(line) });
   client.close();
   process.exit(code);
 } catch (err) {

@@ -13,6 +13,7 @@ import { loadOrCreateLocalKeyRing } from './lib/local-keyring';
 import { DatabaseOpenError, openDatabase } from './lib/open-database';
 import { withStaticAssets } from './lib/serve-assets';
 import { parseWranglerCrons } from './lib/wrangler-crons';
+import { resumeInterruptedSyncs } from './sync/interrupted';
 import { runScheduled } from './sync/scheduler';
 
 declare const Deno: {
@@ -43,6 +44,9 @@ async function main() {
     // Deno cron names allow only letters, digits, spaces, hyphens and underscores.
     void Deno.cron(`seatwise cron ${i + 1}`, expr, () => runScheduled(deps, expr, Date.now()));
   });
+
+  // Syncs a killed process left `syncing` resume now, not at the next cron (after their lease lapses).
+  void resumeInterruptedSyncs(deps);
 
   Deno.serve(
     {

@@ -75,6 +75,13 @@ export const EnvSchema = z.object({
     .positive('expected a positive number of requests per second')
     .max(100)
     .default(2),
+  /** How long a sync lease lives unrenewed: a killed sync is known (and resumable) this soon. */
+  SYNC_LEASE_TTL_SECONDS: z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .int('expected a whole number of seconds')
+    .min(2, 'expected at least 2 seconds')
+    .max(600, 'expected at most 600 seconds')
+    .default(30),
   SEAL_KEYS: optionalText().superRefine((v, ctx) => {
     if (v === undefined) return;
     try {

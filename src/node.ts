@@ -15,6 +15,7 @@ import { loadOrCreateLocalKeyRing } from './lib/local-keyring';
 import { DatabaseOpenError, openDatabase } from './lib/open-database';
 import { withStaticAssets } from './lib/serve-assets';
 import { parseWranglerCrons } from './lib/wrangler-crons';
+import { resumeInterruptedSyncs } from './sync/interrupted';
 import { runScheduled } from './sync/scheduler';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -60,6 +61,10 @@ export async function startNodeServer(options: StartOptions = {}): Promise<NodeS
             ),
         );
 
+  // Syncs a killed process left `syncing` resume now, not at the next cron (after their lease lapses).
+  const stopResuming = new AbortController();
+  if (options.crons !== false) void resumeInterruptedSyncs(deps, stopResuming.signal);
+
   const port = options.port ?? config.PORT;
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: server.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
@@ -71,6 +76,7 @@ export async function startNodeServer(options: StartOptions = {}): Promise<NodeS
     deps,
     close: async () => {
       for (const c of crons) c.stop();
+      stopResuming.abort();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       client.close();
     },

@@ -25,6 +25,7 @@ export interface CardOptions {
   now: number;
   urls?: CardUrls;
   sync?: SyncProgress;
+  interrupted?: boolean;
   canSyncNow?: boolean;
   readOnly?: boolean;
   notice?: string;
@@ -52,6 +53,7 @@ export function buildCardModel(row: ConnectionRow, options: CardOptions): Connec
     urls,
     ...(row.state === 'syncing' ? { pollSeconds: SYNCING_POLL_SECONDS } : {}),
     ...(options.sync ? { sync: options.sync } : {}),
+    ...(options.interrupted && row.state === 'syncing' ? { interrupted: true } : {}),
     canSyncNow,
     ...(options.readOnly ? { readOnly: true } : {}),
     ...(options.notice ? { notice: options.notice } : {}),

@@ -49,6 +49,21 @@ export async function releaseLease(db: Db, key: string, holder: string): Promise
   await db.delete(leases).where(and(eq(leases.key, key), eq(leases.holder, holder)));
 }
 
+/** The holder a handed-back lease carries (see `handBackLease`). */
+export const RELEASED_HOLDER = 'released';
+
+/**
+ * Frees the lease like `releaseLease`, but leaves the row behind, expired at `now` under the holder
+ * `released`: readers can then tell a lease handed back on purpose (and when) from one whose holder died
+ * (expired under its holder's id). Anyone may take it at once.
+ */
+export async function handBackLease(db: Db, key: string, holder: string, now: number): Promise<void> {
+  await db
+    .update(leases)
+    .set({ holder: RELEASED_HOLDER, expiresAt: now })
+    .where(and(eq(leases.key, key), eq(leases.holder, holder)));
+}
+
 /** The current lease on `key`, if any (expired or not). */
 export async function readLease(
   db: Db,

@@ -8,6 +8,7 @@ import { buildCardModel, type CardOptions } from '../connections/card-model';
 import type { ConnectionRow } from '../connections/store';
 import type { AppEnv } from '../deps';
 import { isHtmx } from '../lib/http-errors';
+import { syncActivity } from '../sync/interrupted';
 import { syncProgress } from '../sync/progress';
 import { ConnectionCard, type ConnectionCardModel } from '../views/connection-card';
 import { DisconnectConfirm } from '../views/disconnect-confirm';
@@ -23,12 +24,15 @@ export async function loadCardModel(
 ): Promise<ConnectionCardModel> {
   const { deps } = c.var;
   const sync = row.state === 'syncing' ? await syncProgress(c.var.scope.db, row.id) : undefined;
+  const now = deps.clock.now();
+  const interrupted = (await syncActivity(deps, row, now)).kind === 'interrupted';
   // Viewers see the card without its buttons (the routes refuse them anyway).
   const readOnly = options.readOnly ?? c.var.role !== 'admin';
   return buildCardModel(row, {
     ...options,
-    now: deps.clock.now(),
+    now,
     ...(readOnly ? { readOnly } : {}),
+    ...(interrupted ? { interrupted } : {}),
     ...(sync ? { sync } : {}),
   });
 }

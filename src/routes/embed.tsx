@@ -162,7 +162,11 @@ export const embedRoutes = new Hono<AppEnv>()
       return cardResponse(c, result.row, session(c), SYNC_REFUSED[result.reason], 409);
     }
     if (!isHtmx(c.req)) return c.redirect('/embed/card', 303);
-    const notice = result.started ? 'Sync started.' : 'A sync is already running.';
+    const notice = result.started
+      ? result.resumed
+        ? 'The interrupted sync resumed where it stopped.'
+        : 'Sync started.'
+      : 'A sync is already running.';
     return cardResponse(c, await loadConnection(c), session(c), notice);
   })
   .onError((err, c) => {

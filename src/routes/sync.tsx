@@ -27,6 +27,10 @@ export const syncRoutes = new Hono<AppEnv>()
       return cardResponse(c, result.row, SYNC_REFUSED[result.reason], 409);
     }
     if (!isHtmx(c.req)) return c.redirect('/', 303);
-    const notice = result.started ? 'Sync started.' : 'A sync is already running.';
+    const notice = result.started
+      ? result.resumed
+        ? 'The interrupted sync resumed where it stopped.'
+        : 'Sync started.'
+      : 'A sync is already running.';
     return cardResponse(c, await loadConnection(c), notice);
   });

@@ -82,7 +82,10 @@ export const usageRoutes = new Hono<AppEnv>()
         />,
       );
     }
-    const model = { ...(await loadUsageModel(c.var.scope.db, scope, params)), canSelect: canSelect(c, scope) };
+    const model = {
+      ...(await loadUsageModel(c.var.scope.db, scope, params)),
+      canSelect: canSelect(c, scope),
+    };
     return c.html(<UsagePage model={model} />);
   })
   .get('/usage/users.csv', requireRole('viewer'), queryValidator, async (c) => {

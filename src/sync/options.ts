@@ -12,7 +12,10 @@ export interface SyncOptions {
   lookbackMs: number;
   /** How far back the first run of a connection reaches. */
   firstLookbackMs: number;
-  /** Lease lifetime; renewed after every page, so only a crashed holder lets it expire. */
+  /**
+   * Lease lifetime; its holder renews it after every page and on a timer (a third of it) while it works,
+   * so only a dead holder lets it expire, and one is known dead this soon (SYNC_LEASE_TTL_SECONDS).
+   */
   leaseTtlMs: number;
   /** Time between successful syncs. */
   intervalMs: number;
@@ -26,7 +29,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   timeBudgetMs: 20_000,
   lookbackMs: 2 * DAY,
   firstLookbackMs: 90 * DAY,
-  leaseTtlMs: 2 * MINUTE,
+  leaseTtlMs: 30_000,
   intervalMs: 15 * MINUTE,
 };
 

@@ -12,7 +12,7 @@ import { StaleConnectionError, transition } from '../connections/state-machine';
 import type { ConnectionRow } from '../connections/store';
 import type { Deps } from '../deps';
 import { newId } from '../lib/ids';
-import { acquireLease, newHolderId, releaseLease, renewLease } from '../lib/lease';
+import { acquireLease, handBackLease, newHolderId, renewLease } from '../lib/lease';
 import { createRequestBudget } from '../lib/request-budget';
 import { type SyncOptions, syncOptions } from './options';
 import { completeRun, failRun, SYNC_ACTOR } from './run-state';
@@ -45,15 +45,25 @@ export const leaseKey = (connectionId: string) => `sync:${connectionId}`;
 
 /** Runs one bounded slice for one connection. Never throws for sync failures; they become outcomes. */
 export async function runSlice(deps: Deps, input: SliceInput): Promise<SliceOutcome> {
-  const options = syncOptions(input.options);
+  const options = syncOptions({ leaseTtlMs: deps.config.SYNC_LEASE_TTL_SECONDS * 1000, ...input.options });
   const lease = { key: leaseKey(input.connectionId), holder: newHolderId('sync'), ttlMs: options.leaseTtlMs };
   if (!(await acquireLease(deps.db, lease, deps.clock.now()))) return { status: 'busy' };
+  const renew = () => renewLease(deps.db, lease, deps.clock.now());
+  // Pages renew the lease too, but one page can wait long (rate limits, retries): a timer keeps a live
+  // holder's short lease alive, so only a dead holder lets it lapse.
+  const heartbeat = setInterval(
+    () => {
+      renew().catch(() => undefined);
+    },
+    Math.max(500, Math.floor(options.leaseTtlMs / 3)),
+  );
+  (heartbeat as { unref?: () => void }).unref?.();
   try {
-    return await sliceUnderLease(deps, input, options, async () =>
-      renewLease(deps.db, lease, deps.clock.now()),
-    );
+    return await sliceUnderLease(deps, input, options, renew);
   } finally {
-    await releaseLease(deps.db, lease.key, lease.holder).catch(() => undefined);
+    clearInterval(heartbeat);
+    // Handed back with a marker, so readers can tell "between slices" from "holder died" (interrupted.ts).
+    await handBackLease(deps.db, lease.key, lease.holder, deps.clock.now()).catch(() => undefined);
   }
 }
 

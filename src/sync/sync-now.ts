@@ -3,14 +3,16 @@
  * slice starts: on Workers by a queue message, elsewhere in the background of this process. The response
  * never waits for the sync; background runs are kept referenced and their failures logged.
  */
+import { recordAudit } from '../connections/audit';
 import { StaleConnectionError, transition } from '../connections/state-machine';
 import type { ConnectionRow } from '../connections/store';
 import type { Deps } from '../deps';
 import { runUntilSettled } from './engine';
+import { syncActivity } from './interrupted';
 import type { SyncOptions } from './options';
 
 export type SyncNowResult =
-  | { started: true; row: ConnectionRow }
+  | { started: true; row: ConnectionRow; resumed?: boolean }
   | { started: false; row: ConnectionRow; reason: 'running' | 'not_connected' | 'needs_reauth' | 'paused' };
 
 const BACKGROUND_LIMIT_MS = 30 * 60_000;
@@ -28,7 +30,23 @@ export async function requestSyncNow(
   actor: string,
   options: Partial<SyncOptions> = {},
 ): Promise<SyncNowResult> {
-  if (row.state === 'syncing') return { started: false, row, reason: 'running' };
+  if (row.state === 'syncing') {
+    // A run whose worker died resumes at once from its checkpoints (no waiting for the cron).
+    if ((await syncActivity(deps, row, deps.clock.now())).kind !== 'interrupted') {
+      return { started: false, row, reason: 'running' };
+    }
+    await recordAudit(deps.db, {
+      orgId: row.orgId,
+      connectionId: row.id,
+      actor,
+      action: 'sync.resumed',
+      detail: { trigger: 'manual' },
+      at: deps.clock.now(),
+    });
+    if (deps.queue) await deps.queue.send({ type: 'sync', connectionId: row.id });
+    else startInBackground(deps, row.id, options);
+    return { started: true, resumed: true, row };
+  }
   if (row.state === 'needs_reauth') return { started: false, row, reason: 'needs_reauth' };
   if (row.state === 'paused') return { started: false, row, reason: 'paused' };
   if ((row.state !== 'connected' && row.state !== 'sync_error') || !row.sealedCredentials) {

@@ -40,6 +40,7 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   'member.added': 'Member added',
   'member.removed': 'Member removed',
   'member.role_changed': 'Member role changed',
+  'sync.resumed': 'Interrupted sync resumed',
 };
 
 /** Readable names for the detail keys the log writes. */

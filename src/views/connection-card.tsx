@@ -44,6 +44,8 @@ export interface ConnectionCardModel {
   /** When pasted tokens (or refresh tokens) stop working, if known. */
   credentialsExpireAt?: number | null;
   sync?: SyncProgress;
+  /** `syncing`, but the process running it died (lease lapsed): shown as interrupted, Sync now resumes. */
+  interrupted?: boolean;
   canSyncNow?: boolean;
   /** Seconds between self-refreshes while the state is changing; absent when idle (no polling). */
   pollSeconds?: number;
@@ -62,6 +64,8 @@ const STATE_LABEL: Record<ConnectionState, { text: string; tone: 'ok' | 'warn' |
   needs_reauth: { text: 'Access expired: reconnect', tone: 'bad' },
   paused: { text: 'Paused', tone: 'idle' },
 };
+
+const INTERRUPTED_LABEL = { text: 'Sync interrupted', tone: 'warn' } as const;
 
 /** Whether the stored credentials are known to have stopped working (a pasted token past its end). */
 export function credentialsExpired(model: ConnectionCardModel): boolean {
@@ -84,13 +88,15 @@ export function cardActions(model: ConnectionCardModel): {
     disconnect: linked,
     syncNow:
       Boolean(model.canSyncNow && model.urls.syncNow) &&
-      (model.state === 'connected' || model.state === 'sync_error'),
+      (model.state === 'connected' ||
+        model.state === 'sync_error' ||
+        (model.state === 'syncing' && Boolean(model.interrupted))),
   };
 }
 
 /** The BlueJeans Connections card: one component for the dashboard, the fragment route and the embed. */
 export function ConnectionCard({ model }: { model: ConnectionCardModel }) {
-  const label = STATE_LABEL[model.state];
+  const label = model.interrupted ? INTERRUPTED_LABEL : STATE_LABEL[model.state];
   const actions = cardActions(model);
   const poll = model.pollSeconds
     ? {
@@ -106,7 +112,8 @@ export function ConnectionCard({ model }: { model: ConnectionCardModel }) {
       id="bluejeans-card"
       data-state={model.state}
       aria-labelledby="bluejeans-card-title"
-      aria-busy={model.state === 'syncing' ? 'true' : undefined}
+      data-interrupted={model.interrupted ? 'true' : undefined}
+      aria-busy={model.state === 'syncing' && !model.interrupted ? 'true' : undefined}
       {...poll}
     >
       <div class="card-head">
@@ -127,7 +134,9 @@ export function ConnectionCard({ model }: { model: ConnectionCardModel }) {
         </p>
         {model.notice ? <p class="notice">{model.notice}</p> : null}
       </div>
-      {model.state === 'syncing' && model.sync ? <Progress sync={model.sync} /> : null}
+      {model.state === 'syncing' && model.sync ? (
+        <Progress sync={model.sync} interrupted={Boolean(model.interrupted)} />
+      ) : null}
       <Facts model={model} />
       {model.lastError && (model.state === 'sync_error' || model.state === 'needs_reauth') ? (
         <p class="notice bad">{model.lastError}</p>
@@ -205,7 +214,15 @@ function StatusLine({ model }: { model: ConnectionCardModel }) {
         <span>The first sync starts within 15 minutes; press Sync now to start it at once.</span>
       );
     case 'syncing':
-      return <span>Fetching the latest data from BlueJeans…</span>;
+      return model.interrupted ? (
+        <span>
+          The sync stopped before it finished (Seatwise was stopped or crashed). Nothing is lost:{' '}
+          {model.readOnly ? 'it resumes where it stopped' : 'Sync now resumes it where it stopped'}, and so
+          does the next scheduled sync.
+        </span>
+      ) : (
+        <span>Fetching the latest data from BlueJeans…</span>
+      );
     case 'sync_error':
       return model.nextSyncAt ? (
         <span>
@@ -225,11 +242,14 @@ function StatusLine({ model }: { model: ConnectionCardModel }) {
   }
 }
 
-function Progress({ sync }: { sync: SyncProgress }) {
+function Progress({ sync, interrupted }: { sync: SyncProgress; interrupted: boolean }) {
   const pct = sync.total ? Math.min(100, Math.round((sync.done / sync.total) * 100)) : undefined;
+  const records = `${sync.done.toLocaleString('en-US')} records (${sync.phase})`;
   const text = sync.total
     ? `${sync.phase}: ${sync.done} of ${sync.total}`
-    : `Syncing… ${sync.done.toLocaleString('en-US')} records (${sync.phase})`;
+    : interrupted
+      ? `Stopped after ${records}`
+      : `Syncing… ${records}`;
   return (
     <div>
       <div

@@ -51,10 +51,13 @@ describe('scheduler', () => {
       options: { ...TEST_SYNC, requestBudget: 5 },
     });
     expect(first.status).toBe('continue');
-    // A holder that died mid-slice: its lease is still there until it expires.
+    // A holder that died mid-slice: its lease is still there until it expires (the slice above handed
+    // its own back, leaving the row).
+    const dead = { holder: 'dead', expiresAt: env.clock.now() + 60_000 };
     await env.deps.db
       .insert(leases)
-      .values({ key: leaseKey(env.connectionId), holder: 'dead', expiresAt: env.clock.now() + 60_000 });
+      .values({ key: leaseKey(env.connectionId), ...dead })
+      .onConflictDoUpdate({ target: leases.key, set: dead });
     expect((await syncDue(env.deps)).due).toEqual([]);
     env.clock.advance(61_000);
     expect((await syncDue(env.deps)).due).toEqual([env.connectionId]);
