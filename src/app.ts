@@ -13,6 +13,7 @@ import { connectionRoutes } from './routes/connections';
 import { dashboardRoutes } from './routes/dashboard';
 import { embedRoutes } from './routes/embed';
 import { errorHandler, notFound } from './routes/errors';
+import { exportRoutes } from './routes/export';
 import { healthRoutes } from './routes/health';
 import { licenceRoutes } from './routes/licences';
 import { orgRoutes } from './routes/orgs';
@@ -42,6 +43,7 @@ export function createApp(deps: Deps): App {
   app.route('/', syncRoutes);
   app.route('/', usageRoutes);
   app.route('/', licenceRoutes);
+  app.route('/', exportRoutes);
   app.route('/', embedRoutes);
   app.route('/', orgRoutes);
 

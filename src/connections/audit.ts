@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   'member.removed',
   'member.role_changed',
   'sync.resumed',
+  'archive.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

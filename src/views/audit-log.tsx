@@ -41,6 +41,7 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   'member.removed': 'Member removed',
   'member.role_changed': 'Member role changed',
   'sync.resumed': 'Interrupted sync resumed',
+  'archive.exported': 'Full history archive exported',
 };
 
 /** Readable names for the detail keys the log writes. */

@@ -158,6 +158,10 @@ export function UsageResults({
           <a href={usageUrl(params, { page: 1, range: 30 }, '/usage/users.csv')} download>
             {total === 1 ? 'Export this user as CSV' : `Export these ${total} users as CSV`}
           </a>
+          {' · '}
+          <a href="/export/bluejeans.zip" download>
+            Download the full BlueJeans history (.zip)
+          </a>
         </p>
       ) : null}
       {canSelect && total > 0 ? <SelectionForm params={params} total={total} /> : null}
