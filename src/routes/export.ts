@@ -9,21 +9,25 @@ import type { AppEnv } from '../deps';
 import { archiveFileName, archiveStream } from '../export/archive';
 import { requireRole } from '../lib/roles';
 
-export const exportRoutes = new Hono<AppEnv>().get('/export/bluejeans.zip', requireRole('admin'), async (c) => {
-  const d = c.var.deps;
-  const now = d.clock.now();
-  await recordAudit(d.db, {
-    orgId: c.var.orgId,
-    actor: c.var.actor,
-    action: 'archive.exported',
-    detail: { via: 'web' },
-    at: now,
-  });
-  d.logger.info('archive exported', { orgId: c.var.orgId });
-  const body = archiveStream({ db: d.db, orgId: c.var.orgId, now, version: d.version });
-  return c.body(body, 200, {
-    'Content-Type': 'application/zip',
-    'Content-Disposition': `attachment; filename="${archiveFileName(c.var.orgId, now)}"`,
-    'Cache-Control': 'no-store',
-  });
-});
+export const exportRoutes = new Hono<AppEnv>().get(
+  '/export/bluejeans.zip',
+  requireRole('admin'),
+  async (c) => {
+    const d = c.var.deps;
+    const now = d.clock.now();
+    await recordAudit(d.db, {
+      orgId: c.var.orgId,
+      actor: c.var.actor,
+      action: 'archive.exported',
+      detail: { via: 'web' },
+      at: now,
+    });
+    d.logger.info('archive exported', { orgId: c.var.orgId });
+    const body = archiveStream({ db: d.db, orgId: c.var.orgId, now, version: d.version });
+    return c.body(body, 200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="${archiveFileName(c.var.orgId, now)}"`,
+      'Cache-Control': 'no-store',
+    });
+  },
+);

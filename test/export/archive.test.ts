@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bjMeetings, bjUsers } from '../../db/schema';
 import { archiveStream } from '../../src/export/archive';
+import { appRoutes } from '../../src/lib/roles';
 import { testDb } from '../helpers/deps';
 import { syncEnv } from '../sync/support';
 import { seed } from '../usage/builders';
@@ -39,6 +40,7 @@ describe('GET /export/bluejeans.zip', () => {
       .set({ title: '@SUM(A1:A9)' })
       .where(sql`${bjMeetings.meetingUuid} = (select min(meeting_uuid) from bj_meetings)`);
 
+    expect(appRoutes(env.app).find((r) => r.path === '/export/bluejeans.zip')?.declaration).toBe('admin');
     const res = await get(env, '/export/bluejeans.zip');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
