@@ -488,3 +488,82 @@ export const reclaimItems = sqliteTable(
     index('reclaim_items_job_position').on(t.jobId, t.position),
   ],
 );
+export const WEBHOOK_FORMATS = ['standard', 'slack'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/**
+ * A webhook endpoint of an organization. The signing secret is sealed (bound to the organization and
+ * this endpoint's id) and shown once, when the endpoint is added. An endpoint failing for a day is
+ * disabled (`disabled_at`) until an admin re-enables it.
+ */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    url: text('url').notNull(),
+    format: text('format', { enum: WEBHOOK_FORMATS }).notNull().default('standard'),
+    /** JSON array of event types. */
+    events: text('events').notNull().default('[]'),
+    sealedSecret: text('sealed_secret').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Start of the current run of failed attempts (null after a success). */
+    failingSince: integer('failing_since'),
+    lastSuccessAt: integer('last_success_at'),
+    disabledAt: integer('disabled_at'),
+    disabledReason: text('disabled_reason'),
+  },
+  (t) => [index('webhook_endpoints_org').on(t.orgId, t.createdAt)],
+);
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'abandoned'] as const;
+
+/** One event to one endpoint: the outbox row the deliverer works from, retried until it succeeds or gives up. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** The event's JSON (never holds a secret). */
+    payload: text('payload').notNull(),
+    status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    /** An attempt in flight holds the row until then (at-least-once queues may deliver a message twice). */
+    claimedUntil: integer('claimed_until'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_endpoint').on(t.endpointId, t.createdAt),
+  ],
+);
+
+/** Every attempt, for the endpoint's delivery log: when, which event, the status code or error, attempt number. */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id').notNull(),
+    eventType: text('event_type').notNull(),
+    attempt: integer('attempt').notNull(),
+    at: integer('at').notNull(),
+    statusCode: integer('status_code'),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    /** At most 1 KB of the response body. */
+    responseExcerpt: text('response_excerpt'),
+  },
+  (t) => [index('webhook_attempts_endpoint_at').on(t.endpointId, t.at)],
+);

@@ -9,6 +9,7 @@ import { ConfigError, parseEnv } from '../src/env';
 import { loadOrCreateLocalKeyRing } from '../src/lib/local-keyring';
 import { DatabaseOpenError, openDatabase } from '../src/lib/open-database';
 import { parseSyncArgs, runSyncCli } from '../src/sync/cli';
+import { settleWebhookDeliveries } from '../src/webhooks/deliver';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -25,6 +26,8 @@ try {
   const deps = buildDeps({ config, client, keyRing: keys.ring });
   // Lines print as they come: a wait for another run's lease is announced before it starts.
   const { code } = await runSyncCli(deps, process.argv.slice(2), { print: (line) => console.log(line) });
+  // The runs' webhook events leave before the process does (retries wait for the next cron firing).
+  await settleWebhookDeliveries(deps);
   client.close();
   process.exit(code);
 } catch (err) {

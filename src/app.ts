@@ -19,6 +19,7 @@ import { licenceRoutes } from './routes/licences';
 import { orgRoutes } from './routes/orgs';
 import { syncRoutes } from './routes/sync';
 import { usageRoutes } from './routes/usage';
+import { webhookRoutes } from './routes/webhooks';
 
 export type App = Hono<AppEnv>;
 
@@ -44,6 +45,7 @@ export function createApp(deps: Deps): App {
   app.route('/', usageRoutes);
   app.route('/', licenceRoutes);
   app.route('/', exportRoutes);
+  app.route('/', webhookRoutes);
   app.route('/', embedRoutes);
   app.route('/', orgRoutes);
 

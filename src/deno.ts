@@ -28,6 +28,7 @@ declare const Deno: {
     handler: (req: Request, info: { remoteAddr: { hostname: string } }) => Response | Promise<Response>,
   ): unknown;
   cron(name: string, schedule: string, handler: () => Promise<void>): Promise<void>;
+  unrefTimer(id: number): void;
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -36,7 +37,15 @@ async function main() {
   const config = parseEnv(Deno.env.toObject());
   const client = await openDatabase(config);
   const keys = loadOrCreateLocalKeyRing(`${ROOT}data/seal-keys`, config.SEAL_KEYS);
-  const deps = buildDeps({ config, client, keyRing: keys.ring });
+  const deps = buildDeps({
+    config,
+    client,
+    keyRing: keys.ring,
+    // Webhook retries on an unreferenced timer (the cron sweep is the backstop).
+    defer: (ms, fn) => {
+      Deno.unrefTimer(setTimeout(fn, ms) as unknown as number);
+    },
+  });
 
   const server = withStaticAssets(createApp(deps), serveStatic({ root: `${ROOT}public` }), deps);
 

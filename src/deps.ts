@@ -22,8 +22,16 @@ export interface SyncMessage {
   connectionId: string;
 }
 
+/** A webhook delivery to attempt (src/webhooks/deliver.ts). */
+export interface WebhookMessage {
+  type: 'webhook';
+  deliveryId: string;
+}
+
+export type QueueMessage = SyncMessage | WebhookMessage;
+
 export interface SyncQueue {
-  send(message: SyncMessage): Promise<void>;
+  send(message: QueueMessage, options?: { delaySeconds?: number }): Promise<void>;
 }
 
 export interface Deps {
@@ -40,6 +48,12 @@ export interface Deps {
   queue?: SyncQueue;
   /** Credential verification attempts, keyed per organization and client address (VERIFY_RATE_LIMIT). */
   verifyLimit: RateLimit;
+  /** Fetch for webhook receivers (untrusted URLs; never the connector's). */
+  outboundFetch: FetchLike;
+  /** Runs `fn` after `ms` in this process (Node/Deno webhook retries); absent: the cron sweep retries. */
+  defer?: (ms: number, fn: () => void) => void;
+  /** Webhook request timeout override (tests); 5 s otherwise. */
+  webhookTimeoutMs?: number;
 }
 
 export interface BuildDepsInput {
@@ -52,6 +66,8 @@ export interface BuildDepsInput {
   queue?: SyncQueue;
   /** Replaces the database counter (e.g. a Workers Rate Limiting binding). */
   verifyLimit?: RateLimit;
+  outboundFetch?: FetchLike;
+  defer?: (ms: number, fn: () => void) => void;
 }
 
 /** Assembles Deps from a libSQL client and a key ring chosen by the entry. */
@@ -88,6 +104,8 @@ export function buildDeps(input: BuildDepsInput): Deps {
     }),
     ...(input.queue ? { queue: input.queue } : {}),
     verifyLimit: input.verifyLimit ?? dbRateLimit(db, clock, VERIFY_RATE_LIMIT),
+    outboundFetch: input.outboundFetch ?? ((i, init) => fetch(i, init)),
+    ...(input.defer ? { defer: input.defer } : {}),
   };
 }
 

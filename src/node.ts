@@ -45,6 +45,10 @@ export async function startNodeServer(options: StartOptions = {}): Promise<NodeS
     client,
     keyRing: keys.ring,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    // Webhook retries wait on a timer that never keeps the process alive (the cron sweep is the backstop).
+    defer: (ms, fn) => {
+      setTimeout(fn, ms).unref();
+    },
   });
 
   const server = withStaticAssets(createApp(deps), serveStatic({ root: `${ROOT}public` }), deps);

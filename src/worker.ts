@@ -5,7 +5,7 @@
  */
 import { createClient } from '@libsql/client/web';
 import { createApp } from './app';
-import { buildDeps, type Deps, type SyncMessage } from './deps';
+import { buildDeps, type Deps, type QueueMessage } from './deps';
 import { ConfigError, parseEnv } from './env';
 import { parseKeyRing } from './lib/seal';
 import { consumeSyncMessages } from './sync/queue';
@@ -48,12 +48,14 @@ function build(env: Env): Built {
     url: config.DATABASE_URL,
     ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
   });
-  const queue = env.SYNC_QUEUE as Queue<SyncMessage> | undefined;
+  const queue = env.SYNC_QUEUE as Queue<QueueMessage> | undefined;
   const deps = buildDeps({
     config,
     client,
     keyRing: parseKeyRing(env.SEAL_KEYS),
-    ...(queue ? { queue: { send: (m: SyncMessage) => queue.send(m) } } : {}),
+    ...(queue
+      ? { queue: { send: (m: QueueMessage, o?: { delaySeconds?: number }) => queue.send(m, o) } }
+      : {}),
   });
   const built = { deps, app: createApp(deps) };
   cache.set(env, built);
@@ -90,4 +92,4 @@ export default {
     const { deps } = build(env);
     await consumeSyncMessages(deps, batch.messages);
   },
-} satisfies ExportedHandler<Env, SyncMessage>;
+} satisfies ExportedHandler<Env, QueueMessage>;

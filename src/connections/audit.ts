@@ -35,6 +35,10 @@ export const AUDIT_ACTIONS = [
   'member.role_changed',
   'sync.resumed',
   'archive.exported',
+  'webhook.added',
+  'webhook.deleted',
+  'webhook.enabled',
+  'webhook.disabled',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

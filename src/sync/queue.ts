@@ -6,10 +6,12 @@
  */
 import { z } from 'zod';
 import type { Deps, SyncMessage } from '../deps';
+import { attemptDelivery } from '../webhooks/deliver';
 import type { SyncOptions } from './options';
 import { runSlice } from './slice';
 
 const SyncMessageSchema = z.object({ type: z.literal('sync'), connectionId: z.string().min(1).max(64) });
+const WebhookMessageSchema = z.object({ type: z.literal('webhook'), deliveryId: z.string().min(1).max(64) });
 
 export interface QueueItem {
   body: unknown;
@@ -23,6 +25,11 @@ export async function consumeSyncMessages(
   options: Partial<SyncOptions> = {},
 ): Promise<void> {
   for (const item of items) {
+    const webhook = WebhookMessageSchema.safeParse(item.body);
+    if (webhook.success) {
+      await consumeWebhookMessage(deps, item, webhook.data.deliveryId);
+      continue;
+    }
     const parsed = SyncMessageSchema.safeParse(item.body);
     if (!parsed.success) {
       deps.logger.warn('queue: dropped malformed message');
@@ -40,5 +47,16 @@ export async function consumeSyncMessages(
       deps.logger.error('queue: sync slice crashed', { connectionId: message.connectionId, err });
       item.retry();
     }
+  }
+}
+
+/** A webhook attempt; the delivery row schedules its own retries, so only a crash asks the queue again. */
+async function consumeWebhookMessage(deps: Deps, item: QueueItem, deliveryId: string): Promise<void> {
+  try {
+    await attemptDelivery(deps, deliveryId);
+    item.ack();
+  } catch (err) {
+    deps.logger.error('queue: webhook attempt crashed', { deliveryId, err });
+    item.retry();
   }
 }

@@ -16,6 +16,7 @@ import { StaleConnectionError, transition } from '../connections/state-machine';
 import type { ConnectionRow } from '../connections/store';
 import { ConnectorError } from '../connectors/types';
 import type { Deps } from '../deps';
+import { notifyRunCompleted, notifyRunFailed } from '../webhooks/connection-events';
 import { retryDelayMs } from './backoff';
 import type { SyncOptions } from './options';
 
@@ -37,7 +38,7 @@ export async function completeRun(
     .map((c) => c.highWater as number);
   const dataAsOf = ends.length ? Math.min(...ends) : runStartedAt;
   const recovered = row.consecutiveFailures > 0;
-  return transition(deps.db, {
+  const after = await transition(deps.db, {
     connection: row,
     to: 'connected',
     actor: SYNC_ACTOR,
@@ -60,6 +61,8 @@ export async function completeRun(
     ],
     now,
   });
+  await notifyRunCompleted(deps, row, after, runId);
+  return after;
 }
 
 /** What the admin reads on the card when something that is not a ConnectorError broke the sync. */
@@ -89,7 +92,7 @@ export async function failRun(
       ]
     : [];
   const code = error instanceof ConnectorError ? error.code : 'internal';
-  await transition(deps.db, {
+  const after = await transition(deps.db, {
     connection: row,
     to: auth ? 'needs_reauth' : 'sync_error',
     actor: SYNC_ACTOR,
@@ -104,7 +107,9 @@ export async function failRun(
     also,
     now,
   });
-  return { kind: auth ? 'auth' : 'transient', message };
+  const kind = auth ? 'auth' : 'transient';
+  await notifyRunFailed(deps, after, { kind, code, message, runId });
+  return { kind, message };
 }
 
 export { StaleConnectionError };

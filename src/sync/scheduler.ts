@@ -8,6 +8,7 @@ import { dueConnectionIds } from '../../db/queries/sync';
 import type { Deps } from '../deps';
 import { pruneExpiredLeases } from '../lib/lease';
 import { pruneRateLimits } from '../lib/rate-limit';
+import { deliverDueWebhooks } from '../webhooks/deliver';
 import { runUntilSettled, type SettleResult } from './engine';
 import { recordCronRun } from './heartbeat';
 import type { SyncOptions } from './options';
@@ -37,6 +38,8 @@ export async function runScheduled(
   const pruned = await pruneExpiredLeases(deps.db, deps.clock.now());
   await pruneRateLimits(deps.db, deps.clock.now());
   deps.logger.info('cron fired', { cron, at: new Date(scheduledTime).toISOString(), prunedLeases: pruned });
+  // Webhook retries that are due (a restart or a lost message only delays them to a firing).
+  await deliverDueWebhooks(deps).catch((err) => deps.logger.error('webhooks: sweep failed', { err }));
   const result = await syncDue(deps, options);
   if (result.due.length > 0) {
     deps.logger.info('sync: due connections handled', { due: result.due.length, enqueued: result.enqueued });

@@ -42,6 +42,10 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   'member.role_changed': 'Member role changed',
   'sync.resumed': 'Interrupted sync resumed',
   'archive.exported': 'Full history archive exported',
+  'webhook.added': 'Webhook endpoint added',
+  'webhook.deleted': 'Webhook endpoint deleted',
+  'webhook.enabled': 'Webhook endpoint re-enabled',
+  'webhook.disabled': 'Webhook endpoint disabled after a day of failures',
 };
 
 /** Readable names for the detail keys the log writes. */

@@ -39,6 +39,7 @@ export function Layout({ title, children, embed = false, scripts = [] }: LayoutP
                 <a href="/usage/users">Usage</a>
                 <a href="/licences">Licences</a>
                 <a href="/members">Members</a>
+                <a href="/settings/webhooks">Webhooks</a>
               </nav>
             </header>
           )}

@@ -13,7 +13,7 @@ import { ensureOrganization, getOrCreateConnection } from '../../src/connections
 import { createBlueJeansConnector } from '../../src/connectors/bluejeans';
 import type { BlueJeansConfigInput } from '../../src/connectors/bluejeans/config';
 import type { FetchLike } from '../../src/connectors/types';
-import type { SyncMessage, SyncQueue } from '../../src/deps';
+import type { QueueMessage, SyncQueue } from '../../src/deps';
 import { manualClock } from '../../src/lib/clock';
 import { runUntilSettled } from '../../src/sync/engine';
 import type { SyncOptions } from '../../src/sync/options';
@@ -64,7 +64,7 @@ export async function syncEnv(options: SyncEnvOptions = {}) {
       ...options.config,
     },
   });
-  const sent: SyncMessage[] = [];
+  const sent: QueueMessage[] = [];
   if (options.queue) {
     const queue: SyncQueue = {
       send: async (m) => {
