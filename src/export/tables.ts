@@ -74,6 +74,9 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
       t(u.lastListedAt),
       t(u.removedAt),
       t(u.lastActiveAt),
+      t(u.reclaimedAt),
+      v(u.reclaimedBy),
+      v(u.reclaimJobId),
     ],
   },
   {

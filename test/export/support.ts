@@ -77,6 +77,7 @@ const TIME_COLUMNS = new Set([
   'last_listed_at',
   'removed_at',
   'last_active_at',
+  'reclaimed_at',
   'start_time',
   'end_time',
   'synced_at',
