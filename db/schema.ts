@@ -567,3 +567,10 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [index('webhook_attempts_endpoint_at').on(t.endpointId, t.at)],
 );
+
+/** What the last `licences.reclaimable` event said per organization, so the next one is sent only on a change. */
+export const webhookWatermarks = sqliteTable('webhook_watermarks', {
+  orgId: text('org_id').primaryKey(),
+  reclaimableCount: integer('reclaimable_count').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -5,14 +5,16 @@
  * - `sync.completed` after every finished run, with its counts;
  * - `connection.recovered` when that run follows failures (retries, or a Reconnect after `needs_reauth`);
  * - `sync.failed` after every failed slice, with the error and the next retry;
- * - `connection.needs_reauth` when the credentials were rejected (the connection stops syncing).
+ * - `connection.needs_reauth` when the credentials were rejected (the connection stops syncing);
+ * - `licences.reclaimable` after a run when the number of reclaim recommendations changed.
  */
 import { and, desc, eq, isNotNull, ne } from 'drizzle-orm';
 import { parseStats } from '../../db/queries/sync';
-import { syncRuns } from '../../db/schema';
+import { syncRuns, webhookWatermarks } from '../../db/schema';
 import type { ConnectionRow } from '../connections/store';
 import type { Deps } from '../deps';
 import { newId } from '../lib/ids';
+import { reclaimRecommendationCount } from '../licences/summary';
 import { emitEvent } from './deliver';
 import { type EventConnection, links, type WebhookEvent, type WebhookEventType } from './events';
 
@@ -87,6 +89,7 @@ export async function notifyRunCompleted(
         previousError: before.lastError ?? previous?.error ?? null,
       });
     }
+    await notifyReclaimable(deps, after);
   } catch (err) {
     deps.logger.error('webhooks: could not raise the run-completed events', { err });
   }
@@ -111,4 +114,32 @@ export async function notifyRunFailed(
   } catch (err) {
     deps.logger.error('webhooks: could not raise the run-failed events', { err });
   }
+}
+
+/** After a run: the count of users recommended for reclaim, sent when it differs from the last one sent. */
+async function notifyReclaimable(deps: Deps, after: ConnectionRow): Promise<void> {
+  const now = deps.clock.now();
+  const count = await reclaimRecommendationCount(deps.db, after.orgId, now);
+  const last = await deps.db
+    .select()
+    .from(webhookWatermarks)
+    .where(eq(webhookWatermarks.orgId, after.orgId))
+    .get();
+  const previous = last?.reclaimableCount ?? 0;
+  if (last && previous === count) return;
+  await deps.db
+    .insert(webhookWatermarks)
+    .values({ orgId: after.orgId, reclaimableCount: count, updatedAt: now })
+    .onConflictDoUpdate({
+      target: webhookWatermarks.orgId,
+      set: { reclaimableCount: count, updatedAt: now },
+    });
+  if (previous === count) return;
+  const base = (deps.config.PUBLIC_URL ?? '').replace(/\/$/, '');
+  await emit(deps, 'licences.reclaimable', after, {
+    reclaimable: count,
+    previous,
+    change: count - previous,
+    licences: `${base}/licences`,
+  });
 }

@@ -9,6 +9,7 @@ export const WEBHOOK_EVENTS = [
   'sync.failed',
   'connection.needs_reauth',
   'connection.recovered',
+  'licences.reclaimable',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
@@ -20,6 +21,7 @@ export const EVENT_LABEL: Record<WebhookEventType, string> = {
   'sync.failed': 'Sync failed',
   'connection.needs_reauth': 'Connection needs reconnecting',
   'connection.recovered': 'Connection recovered',
+  'licences.reclaimable': 'Reclaimable seats changed',
 };
 
 export interface EventConnection {

@@ -29,6 +29,10 @@ export function slackMessage(e: WebhookEvent): { text: string } {
       return {
         text: `:white_check_mark: ${who} syncs again after ${String(d.failures ?? 'earlier')} failed attempt(s).${link}`,
       };
+    case 'licences.reclaimable':
+      return {
+        text: `:chair: ${who}: ${String(d.reclaimable)} seat(s) can now be reclaimed (was ${String(d.previous)}).${link}`,
+      };
     default:
       return {
         text: `:wave: Test event from Seatwise for ${who}: this endpoint receives Seatwise events.${link}`,
