@@ -87,4 +87,23 @@ describe('events from the sync', () => {
     expect(types).toEqual(['sync.failed', 'sync.completed', 'connection.recovered']);
     await env.deps.db.delete(webhookEndpoints);
   });
+
+  it('sends licences.reclaimable after a sync only when the number of reclaim recommendations changed', async () => {
+    const env = await syncEnv({ start: Date.now() });
+    const hook = await subscribe(env, ['licences.reclaimable']);
+    await env.syncToEnd();
+    const { reclaimRecommendationCount } = await import('../../src/licences/summary');
+    const count = await reclaimRecommendationCount(env.deps.db, 'local', env.clock.now());
+    expect(count).toBeGreaterThan(0);
+    const first = await hook.payloads();
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({
+      type: 'licences.reclaimable',
+      data: { reclaimable: count, previous: 0, change: count },
+    });
+    // The same data again: the count did not change, so nothing is sent.
+    env.clock.advance(60 * 60_000);
+    await env.syncToEnd();
+    expect(await hook.payloads()).toHaveLength(1);
+  });
 });
