@@ -14,6 +14,7 @@ import { migrateDb } from '../db/migrate';
 import { ensureOrganization, getOrCreateConnection } from '../src/connections/store';
 import { archiveStream, keyIndexes, readArchivePage } from '../src/export/archive';
 import { ARCHIVE_TABLES } from '../src/export/tables';
+import { orgScope } from '../src/lib/scope';
 import { seedLargeEnterprise } from './archive-seed';
 
 const MEETINGS = Number(process.env.ARCHIVE_MEETINGS ?? 1_000_000);
@@ -39,13 +40,13 @@ try {
   );
 
   // Floor: the same pages, read and dropped.
+  const scope = orgScope(db, 'local');
   t = performance.now();
   let floorRows = 0;
   for (const spec of ARCHIVE_TABLES) {
-    const scope = spec.scope === 'organization' ? 'local' : id;
     let after: unknown[] | undefined;
     for (;;) {
-      const rows = await readArchivePage(db, spec, scope, after, PAGE);
+      const rows = await readArchivePage(scope, spec, after, PAGE);
       floorRows += rows.length;
       const last = rows.at(-1);
       if (!last || rows.length < PAGE) break;
@@ -61,7 +62,7 @@ try {
   let bytes = 0;
   let chunks = 0;
   t = performance.now();
-  const reader = archiveStream({ db, orgId: 'local', now: NOW, version: 'bench' }).getReader();
+  const reader = archiveStream({ scope, now: NOW, version: 'bench' }).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

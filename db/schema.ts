@@ -554,6 +554,7 @@ export const webhookAttempts = sqliteTable(
     deliveryId: text('delivery_id')
       .notNull()
       .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
     endpointId: text('endpoint_id').notNull(),
     eventType: text('event_type').notNull(),
     attempt: integer('attempt').notNull(),

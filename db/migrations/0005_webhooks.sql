@@ -1,6 +1,7 @@
 CREATE TABLE `webhook_attempts` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`delivery_id` text NOT NULL,
+	`org_id` text NOT NULL,
 	`endpoint_id` text NOT NULL,
 	`event_type` text NOT NULL,
 	`attempt` integer NOT NULL,

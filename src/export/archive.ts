@@ -10,6 +10,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { Zip, ZipDeflate } from 'fflate';
 import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
+import { type OrgScope, ownedBy } from '../lib/scope';
 import { csvLine } from '../usage/csv';
 import { ARCHIVE_TABLES, type ArchiveTable, cell, isoTime } from './tables';
 
@@ -20,8 +21,8 @@ export const ARCHIVE_FORMAT = 1;
 export const ARCHIVE_PAGE_SIZE = 2000;
 
 export interface ArchiveInput {
-  db: Db;
-  orgId: string;
+  /** The organization archived (src/lib/scope.ts): every query goes through it. */
+  scope: OrgScope;
   /** Generation time (epoch ms), written into the manifest and as the entries' modification time. */
   now: number;
   version: string;
@@ -68,9 +69,8 @@ async function schemaVersion(db: Db): Promise<ArchiveManifest['schemaVersion']> 
  * the export several times faster at the same memory.
  */
 export async function readArchivePage(
-  db: Db,
+  scope: OrgScope,
   spec: ArchiveTable,
-  scopeId: string,
   after: unknown[] | undefined,
   limit: number,
 ): Promise<unknown[][]> {
@@ -85,8 +85,8 @@ export async function readArchivePage(
     sql`, `,
   );
   const order = sql.join(spec.key, sql`, `);
-  const rows = await db.all<{ j: string }>(
-    sql`select json_array(${cols}) as j from ${spec.table} where ${spec.scopeColumn} = ${scopeId}${keyAfter} order by ${order} limit ${limit}`,
+  const rows = await scope.db.all<{ j: string }>(
+    sql`select json_array(${cols}) as j from ${spec.table} where ${ownedBy(scope, spec.table)}${keyAfter} order by ${order} limit ${limit}`,
   );
   return rows.map((r) => JSON.parse(r.j) as unknown[]);
 }
@@ -107,7 +107,8 @@ function momentOf(value: unknown): number | null {
 
 /** Streams the organization's BlueJeans archive as zip bytes. */
 export function archiveStream(input: ArchiveInput): ReadableStream<Uint8Array> {
-  const { db, orgId, now } = input;
+  const { scope, now } = input;
+  const { db, orgId } = scope;
   const pageSize = input.pageSize ?? ARCHIVE_PAGE_SIZE;
   const level = input.level ?? 1;
   const encoder = new TextEncoder();
@@ -199,8 +200,7 @@ export function archiveStream(input: ArchiveInput): ReadableStream<Uint8Array> {
       counts[spec.file] = 0;
       after = undefined;
     }
-    const scopeId = spec.scope === 'organization' ? orgId : connection?.id;
-    const rows = scopeId ? await readArchivePage(db, spec, scopeId, after, pageSize) : [];
+    const rows = await readArchivePage(scope, spec, after, pageSize);
     const kinds = spec.columns.map(([, kind]) => kind);
     const periodAt = spec.period ? spec.columns.findIndex(([c]) => c === spec.period) : -1;
     let text = '';

@@ -7,11 +7,10 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
-import { organizations } from '../../db/schema';
 import { recordAudit } from '../connections/audit';
 import type { Deps } from '../deps';
-import { deploymentOrgId } from '../lib/tenancy';
+import { orgScope } from '../lib/scope';
+import { findOrgBySlug, listOrganizations } from '../orgs/store';
 import { archiveStream } from './archive';
 
 export const USAGE = 'usage: npm run export -- --out FILE [--org SLUG]';
@@ -41,13 +40,24 @@ export interface ExportResult {
 export async function runExportCli(deps: Deps, argv: readonly string[]): Promise<ExportResult> {
   const args = parseExportArgs(argv);
   if (!args.ok) return { code: 2, lines: args.lines };
-  const orgId = args.org ?? deploymentOrgId(deps.config);
-  const org = await deps.db
-    .select({ id: organizations.id })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .get();
-  if (!org) return { code: 1, lines: [`No organization "${orgId}" in this database.`] };
+  let org: { id: string; slug: string } | undefined;
+  if (args.org) {
+    org = await findOrgBySlug(deps.db, args.org);
+    if (!org) return { code: 1, lines: [`No organization "${args.org}" in this database.`] };
+  } else {
+    // One organization (local mode, a single Access deployment): that one; several: name it.
+    const all = await listOrganizations(deps.db);
+    if (all.length !== 1) {
+      const slugs = all.map((o) => o.slug).join(', ') || 'none';
+      return {
+        code: 2,
+        lines: [`Name the organization with --org SLUG (this database has: ${slugs}).`, USAGE],
+      };
+    }
+    org = all[0];
+  }
+  const orgId = (org as { id: string }).id;
+  const slug = (org as { slug: string }).slug;
   const now = deps.clock.now();
   await recordAudit(deps.db, {
     orgId,
@@ -58,7 +68,7 @@ export async function runExportCli(deps: Deps, argv: readonly string[]): Promise
   });
   const partial = `${args.out}.partial`;
   try {
-    await archiveStream({ db: deps.db, orgId, now, version: deps.version }).pipeTo(
+    await archiveStream({ scope: orgScope(deps.db, orgId), now, version: deps.version }).pipeTo(
       Writable.toWeb(createWriteStream(partial)),
     );
     await rename(partial, args.out);
@@ -67,5 +77,5 @@ export async function runExportCli(deps: Deps, argv: readonly string[]): Promise
     const reason = err instanceof Error ? err.message : String(err);
     return { code: 1, lines: [`The archive could not be written: ${reason}`] };
   }
-  return { code: 0, lines: [`Wrote the BlueJeans archive of "${orgId}" to ${args.out}`] };
+  return { code: 0, lines: [`Wrote the BlueJeans archive of "${slug}" to ${args.out}`] };
 }

@@ -3,7 +3,7 @@
  * read in order of (keyset paging, so every page costs the same however deep into the table it is).
  * Column names are the database's; times are ISO 8601 UTC, flags `yes`/`no`, empty cells are nulls.
  */
-import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import {
   auditLog,
   bjDailyUsage,
@@ -12,6 +12,7 @@ import {
   bjParticipants,
   bjUsers,
 } from '../../db/schema';
+import type { CustomerTable } from '../lib/scope';
 import type { CsvValue } from '../usage/csv';
 
 /** Epoch milliseconds as ISO 8601 UTC (what spreadsheets and people read), null as an empty cell. */
@@ -24,11 +25,9 @@ export type CellKind = 'value' | 'time' | 'flag';
 export interface ArchiveTable {
   /** File name inside the zip. */
   file: string;
-  table: SQLiteTable;
-  /** Rows belong to the organization's connection, or (the activity log) to the organization itself. */
-  scope: 'connection' | 'organization';
-  scopeColumn: SQLiteColumn;
-  /** Unique read order after the scope column (the rest of the primary key); every key is a column below. */
+  /** A customer table: kept inside the organization by `ownedBy` (src/lib/scope.ts). */
+  table: CustomerTable;
+  /** Unique read order within the organization's connection (the rest of the primary key); every key is a column below. */
   key: SQLiteColumn[];
   columns: readonly (readonly [column: SQLiteColumn, kind: CellKind])[];
   /** The column whose moments make up the manifest's period (meetings, history, daily analytics). */
@@ -59,8 +58,6 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
   {
     file: 'users.csv',
     table: u,
-    scope: 'connection',
-    scopeColumn: u.connectionId,
     key: [u.userId],
     columns: [
       v(u.userId),
@@ -82,8 +79,6 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
   {
     file: 'meetings.csv',
     table: m,
-    scope: 'connection',
-    scopeColumn: m.connectionId,
     key: [m.meetingUuid],
     period: m.startTime,
     columns: [
@@ -113,8 +108,6 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
   {
     file: 'meeting_history.csv',
     table: h,
-    scope: 'connection',
-    scopeColumn: h.connectionId,
     key: [h.meetingGuid],
     period: h.startTime,
     columns: [
@@ -136,8 +129,6 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
   {
     file: 'participants.csv',
     table: p,
-    scope: 'connection',
-    scopeColumn: p.connectionId,
     key: [p.meetingGuid, p.participantKey],
     columns: [
       v(p.meetingGuid),
@@ -154,8 +145,6 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
   {
     file: 'daily_analytics.csv',
     table: d,
-    scope: 'connection',
-    scopeColumn: d.connectionId,
     key: [d.day],
     period: d.day,
     columns: [
@@ -170,8 +159,6 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
   {
     file: 'activity_log.csv',
     table: a,
-    scope: 'organization',
-    scopeColumn: a.orgId,
     key: [a.id],
     columns: [v(a.id), t(a.at), v(a.actor), v(a.action), v(a.connectionId), v(a.detail)],
   },

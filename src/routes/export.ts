@@ -15,18 +15,18 @@ export const exportRoutes = new Hono<AppEnv>().get(
   async (c) => {
     const d = c.var.deps;
     const now = d.clock.now();
-    await recordAudit(d.db, {
-      orgId: c.var.orgId,
+    await recordAudit(c.var.scope.db, {
+      orgId: c.var.scope.orgId,
       actor: c.var.actor,
       action: 'archive.exported',
       detail: { via: 'web' },
       at: now,
     });
-    d.logger.info('archive exported', { orgId: c.var.orgId });
-    const body = archiveStream({ db: d.db, orgId: c.var.orgId, now, version: d.version });
+    d.logger.info('archive exported', { orgId: c.var.scope.orgId });
+    const body = archiveStream({ scope: c.var.scope, now, version: d.version });
     return c.body(body, 200, {
       'Content-Type': 'application/zip',
-      'Content-Disposition': `attachment; filename="${archiveFileName(c.var.orgId, now)}"`,
+      'Content-Disposition': `attachment; filename="${archiveFileName(c.var.scope.orgId, now)}"`,
       'Cache-Control': 'no-store',
     });
   },

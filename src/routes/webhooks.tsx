@@ -6,7 +6,6 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { WEBHOOK_FORMATS, type WebhookFormat } from '../../db/schema';
 import { recordAudit } from '../connections/audit';
 import type { AppEnv } from '../deps';
 import { userError } from '../lib/http-errors';
@@ -14,7 +13,7 @@ import { requireRole } from '../lib/roles';
 import { WebhooksPage, type WebhooksPageProps } from '../views/webhooks-page';
 import { makeEvent } from '../webhooks/connection-events';
 import { emitEvent, settleWebhookDeliveries } from '../webhooks/deliver';
-import { TEST_EVENT, WEBHOOK_EVENTS } from '../webhooks/events';
+import { TEST_EVENT, WEBHOOK_EVENTS, WEBHOOK_FORMATS, type WebhookFormat } from '../webhooks/events';
 import { checkWebhookUrl } from '../webhooks/safe-url';
 import {
   addEndpoint,
@@ -47,7 +46,7 @@ const IdParam = z.object({ id: z.string().regex(/^whe_[a-z0-9]{1,40}$/) });
 
 async function page(c: Ctx, extra: Omit<WebhooksPageProps, 'endpoints'>, status: ContentfulStatusCode = 200) {
   const d = c.var.deps;
-  const rows = await listEndpoints(d.db, c.var.orgId);
+  const rows = await listEndpoints(c.var.scope);
   const endpoints = await Promise.all(
     rows.map(async (e) => ({
       id: e.id,
@@ -58,8 +57,8 @@ async function page(c: Ctx, extra: Omit<WebhooksPageProps, 'endpoints'>, status:
       disabledAt: e.disabledAt,
       disabledReason: e.disabledReason,
       failingSince: e.failingSince,
-      pending: await pendingCount(d.db, e.id),
-      attempts: await recentAttempts(d.db, e.id),
+      pending: await pendingCount(c.var.scope, e.id),
+      attempts: await recentAttempts(c.var.scope, e.id),
     })),
   );
   c.header('Cache-Control', 'no-store');
@@ -71,7 +70,7 @@ const idValidator = validate('param', IdParam, (r) => {
 });
 
 async function endpointOr404(c: Ctx, id: string) {
-  const e = await getEndpoint(c.var.deps.db, c.var.orgId, id);
+  const e = await getEndpoint(c.var.scope, id);
   if (!e) throw userError(404, 'There is no such webhook endpoint (it may have been deleted).');
   return e;
 }
@@ -100,20 +99,19 @@ export const webhookRoutes = new Hono<AppEnv>()
       if (events.length === 0) return refuse('Choose at least one event. Nothing was saved.');
       const check = checkWebhookUrl(form.url, { localMode: d.config.AUTH_MODE === 'local' });
       if (!check.ok) return refuse(`${check.reason} Nothing was saved.`);
-      if ((await listEndpoints(d.db, c.var.orgId)).length >= MAX_ENDPOINTS) {
+      if ((await listEndpoints(c.var.scope)).length >= MAX_ENDPOINTS) {
         return refuse(`An organization can have at most ${MAX_ENDPOINTS} endpoints. Delete one first.`);
       }
       const now = d.clock.now();
-      const { endpoint, secret } = await addEndpoint(d.db, d.sealer, {
-        orgId: c.var.orgId,
+      const { endpoint, secret } = await addEndpoint(c.var.scope, d.sealer, {
         url: check.url.toString(),
         events,
         format,
         actor: c.var.actor,
         now,
       });
-      await recordAudit(d.db, {
-        orgId: c.var.orgId,
+      await recordAudit(c.var.scope.db, {
+        orgId: c.var.scope.orgId,
         actor: c.var.actor,
         action: 'webhook.added',
         detail: { endpointId: endpoint.id, url: endpoint.url, events, format },
@@ -128,7 +126,9 @@ export const webhookRoutes = new Hono<AppEnv>()
     if (endpoint.disabledAt != null) {
       return page(c, { error: 'This endpoint is disabled. Re-enable it before sending a test event.' }, 409);
     }
-    const event = makeEvent(d, TEST_EVENT, c.var.orgId, null, { message: 'A test event from Seatwise.' });
+    const event = makeEvent(d, TEST_EVENT, c.var.scope.orgId, null, {
+      message: 'A test event from Seatwise.',
+    });
     // The first attempt starts at once (queued on Workers); in process, wait for it so the log shows it.
     await emitEvent(d, event, { onlyEndpointId: endpoint.id });
     if (!d.queue) await settleWebhookDeliveries(d);
@@ -137,9 +137,9 @@ export const webhookRoutes = new Hono<AppEnv>()
   .post(`${BASE}/:id/enable`, requireRole('admin'), idValidator, async (c) => {
     const d = c.var.deps;
     const endpoint = await endpointOr404(c, c.req.valid('param').id);
-    await enableEndpoint(d.db, c.var.orgId, endpoint.id);
-    await recordAudit(d.db, {
-      orgId: c.var.orgId,
+    await enableEndpoint(c.var.scope, endpoint.id);
+    await recordAudit(c.var.scope.db, {
+      orgId: c.var.scope.orgId,
       actor: c.var.actor,
       action: 'webhook.enabled',
       detail: { endpointId: endpoint.id },
@@ -150,9 +150,9 @@ export const webhookRoutes = new Hono<AppEnv>()
   .post(`${BASE}/:id/delete`, requireRole('admin'), idValidator, async (c) => {
     const d = c.var.deps;
     const endpoint = await endpointOr404(c, c.req.valid('param').id);
-    await deleteEndpoint(d.db, c.var.orgId, endpoint.id);
-    await recordAudit(d.db, {
-      orgId: c.var.orgId,
+    await deleteEndpoint(c.var.scope, endpoint.id);
+    await recordAudit(c.var.scope.db, {
+      orgId: c.var.scope.orgId,
       actor: c.var.actor,
       action: 'webhook.deleted',
       detail: { endpointId: endpoint.id, url: endpoint.url },

@@ -149,6 +149,7 @@ export async function attemptDelivery(deps: Deps, deliveryId: string): Promise<A
   const at = deps.clock.now();
   await db.insert(webhookAttempts).values({
     deliveryId,
+    orgId: endpoint.orgId,
     endpointId: endpoint.id,
     eventType: claimed.eventType,
     attempt: claimed.attempts,

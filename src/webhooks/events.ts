@@ -3,6 +3,8 @@
  * time, the organization and the connection, and the event's data (counts, errors, links back).
  */
 
+export { WEBHOOK_FORMATS, type WebhookFormat } from '../../db/schema';
+
 /** Events an endpoint can subscribe to. */
 export const WEBHOOK_EVENTS = [
   'sync.completed',

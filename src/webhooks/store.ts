@@ -1,8 +1,8 @@
 /** Webhook endpoints and their delivery log, always scoped to one organization. */
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client';
 import { type WebhookFormat, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../db/schema';
 import { newId } from '../lib/ids';
+import { findOwnedOrUndefined, type OrgScope, ownedBy } from '../lib/scope';
 import type { Sealer } from '../lib/seal';
 import { generateSecret } from './signing';
 
@@ -27,18 +27,18 @@ export function eventsOf(row: Pick<EndpointRow, 'events'>): string[] {
 
 /** Adds an endpoint; returns it with the plain secret, which is never available again. */
 export async function addEndpoint(
-  db: Db,
+  scope: OrgScope,
   sealer: Sealer,
-  input: { orgId: string; url: string; events: string[]; format: WebhookFormat; actor: string; now: number },
+  input: { url: string; events: string[]; format: WebhookFormat; actor: string; now: number },
 ): Promise<{ endpoint: EndpointRow; secret: string }> {
   const id = newId('whe', input.now);
   const secret = generateSecret();
-  const sealedSecret = await sealer.seal(secret, secretBinding(input.orgId, id));
-  const [endpoint] = await db
+  const sealedSecret = await sealer.seal(secret, secretBinding(scope.orgId, id));
+  const [endpoint] = await scope.db
     .insert(webhookEndpoints)
     .values({
       id,
-      orgId: input.orgId,
+      orgId: scope.orgId,
       url: input.url,
       format: input.format,
       events: JSON.stringify(input.events),
@@ -50,55 +50,57 @@ export async function addEndpoint(
   return { endpoint: endpoint as EndpointRow, secret };
 }
 
-export async function listEndpoints(db: Db, orgId: string): Promise<EndpointRow[]> {
-  return db
+export async function listEndpoints(scope: OrgScope): Promise<EndpointRow[]> {
+  return scope.db
     .select()
     .from(webhookEndpoints)
-    .where(eq(webhookEndpoints.orgId, orgId))
+    .where(ownedBy(scope, webhookEndpoints))
     .orderBy(webhookEndpoints.createdAt);
 }
 
-export async function getEndpoint(db: Db, orgId: string, id: string): Promise<EndpointRow | undefined> {
-  return db
-    .select()
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id)))
-    .get();
+export async function getEndpoint(scope: OrgScope, id: string): Promise<EndpointRow | undefined> {
+  return findOwnedOrUndefined(scope, webhookEndpoints, id);
 }
 
 /** Re-enables a disabled endpoint: its failure streak starts afresh. */
-export async function enableEndpoint(db: Db, orgId: string, id: string): Promise<boolean> {
-  const r = await db
+export async function enableEndpoint(scope: OrgScope, id: string): Promise<boolean> {
+  const r = await scope.db
     .update(webhookEndpoints)
     .set({ disabledAt: null, disabledReason: null, failingSince: null })
-    .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id)))
+    .where(and(ownedBy(scope, webhookEndpoints), eq(webhookEndpoints.id, id)))
     .returning({ id: webhookEndpoints.id });
   return r.length === 1;
 }
 
-export async function deleteEndpoint(db: Db, orgId: string, id: string): Promise<boolean> {
-  const r = await db
+export async function deleteEndpoint(scope: OrgScope, id: string): Promise<boolean> {
+  const r = await scope.db
     .delete(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id)))
+    .where(and(ownedBy(scope, webhookEndpoints), eq(webhookEndpoints.id, id)))
     .returning({ id: webhookEndpoints.id });
   return r.length === 1;
 }
 
 /** The newest attempts to one endpoint (the page's delivery log). */
-export async function recentAttempts(db: Db, endpointId: string, limit = 20): Promise<AttemptRow[]> {
-  return db
+export async function recentAttempts(scope: OrgScope, endpointId: string, limit = 20): Promise<AttemptRow[]> {
+  return scope.db
     .select()
     .from(webhookAttempts)
-    .where(eq(webhookAttempts.endpointId, endpointId))
+    .where(and(ownedBy(scope, webhookAttempts), eq(webhookAttempts.endpointId, endpointId)))
     .orderBy(desc(webhookAttempts.id))
     .limit(limit);
 }
 
 /** Deliveries of one endpoint still waiting for an attempt (shown as "retrying"). */
-export async function pendingCount(db: Db, endpointId: string): Promise<number> {
-  const rows = await db
+export async function pendingCount(scope: OrgScope, endpointId: string): Promise<number> {
+  const rows = await scope.db
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.status, 'pending')));
+    .where(
+      and(
+        ownedBy(scope, webhookDeliveries),
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, 'pending'),
+      ),
+    );
   return rows.length;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bjMeetings, bjUsers } from '../../db/schema';
 import { archiveStream } from '../../src/export/archive';
 import { appRoutes } from '../../src/lib/roles';
+import { orgScope } from '../../src/lib/scope';
 import { testDb } from '../helpers/deps';
 import { syncEnv } from '../sync/support';
 import { seed } from '../usage/builders';
@@ -126,7 +127,7 @@ describe('GET /export/bluejeans.zip', () => {
       // Several participants per meeting: the two-column key must page across meeting boundaries.
       for (let p = 0; p < 3; p++) await s.participant({ meetingGuid: guid, email: `p${p}@example.com` });
     }
-    const stream = archiveStream({ db, orgId: 'local', now, version: 'x', pageSize: 7 });
+    const stream = archiveStream({ scope: orgScope(db, 'local'), now, version: 'x', pageSize: 7 });
     const files = await unzipResponse(new Response(stream));
     const uuids = csvObjects(files['meetings.csv'] as string).map((r) => r.meeting_uuid);
     const rows = await db

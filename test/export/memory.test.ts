@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { seedLargeEnterprise } from '../../bench/archive-seed';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
 import { archiveStream } from '../../src/export/archive';
+import { orgScope } from '../../src/lib/scope';
 import { testDb } from '../helpers/deps';
 
 setFlagsFromString('--expose-gc');
@@ -29,7 +30,7 @@ it('streams the archive of 60,000 meetings and 180,000 participants with flat me
   let peak = before;
   let bytes = 0;
   let chunks = 0;
-  const reader = archiveStream({ db, orgId: 'local', now, version: 't' }).getReader();
+  const reader = archiveStream({ scope: orgScope(db, 'local'), now, version: 't' }).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { webhookEndpoints } from '../../db/schema';
+import { orgScope } from '../../src/lib/scope';
 import { settleWebhookDeliveries } from '../../src/webhooks/deliver';
 import { addEndpoint } from '../../src/webhooks/store';
 import { syncEnv } from '../sync/support';
@@ -12,8 +13,7 @@ type Json = any;
 
 async function subscribe(env: Env, events: string[]) {
   const r = await receiver();
-  const { secret } = await addEndpoint(env.deps.db, env.deps.sealer, {
-    orgId: 'local',
+  const { secret } = await addEndpoint(orgScope(env.deps.db, 'local'), env.deps.sealer, {
     url: r.url,
     events,
     format: 'standard',
