@@ -9,14 +9,14 @@
  *
  * - `ownedBy(scope, table)` is the condition that restricts any customer table:
  *   tables with an `org_id` by it, connection-keyed tables (synced data, runs,
- *   checkpoints) by the organization's connections;
+ *   checkpoints) by the organization's connections, reclaim items by their job;
  * - `findOwned(scope, table, id)` looks an id from a URL or form up within the
  *   organization only, and a miss is a 404 whether or not the id exists elsewhere.
  */
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client';
-import { connections } from '../../db/schema';
+import { connections, reclaimJobs } from '../../db/schema';
 import { userError } from './http-errors';
 
 export interface OrgScope {
@@ -30,7 +30,9 @@ export function orgScope(db: Db, orgId: string): OrgScope {
 
 type OrgTable = SQLiteTable & { orgId: SQLiteColumn };
 type ConnectionTable = SQLiteTable & { connectionId: SQLiteColumn };
-export type CustomerTable = OrgTable | ConnectionTable;
+/** Rows of a reclaim job (reclaim_items): owned through their job. */
+type JobTable = SQLiteTable & { jobId: SQLiteColumn };
+export type CustomerTable = OrgTable | ConnectionTable | JobTable;
 
 /** The organization's connection ids, as a subquery. */
 export function orgConnectionIds(scope: OrgScope) {
@@ -40,7 +42,11 @@ export function orgConnectionIds(scope: OrgScope) {
 /** The condition that keeps a query of `table` inside the organization. */
 export function ownedBy(scope: OrgScope, table: CustomerTable): SQL {
   if ('orgId' in table) return eq(table.orgId, scope.orgId);
-  return inArray(table.connectionId, orgConnectionIds(scope));
+  if ('connectionId' in table) return inArray(table.connectionId, orgConnectionIds(scope));
+  return inArray(
+    table.jobId,
+    scope.db.select({ id: reclaimJobs.id }).from(reclaimJobs).where(eq(reclaimJobs.orgId, scope.orgId)),
+  );
 }
 
 /** A row by id within the organization, or undefined (for callers with their own "missing" answer). */

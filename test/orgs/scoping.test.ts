@@ -42,8 +42,8 @@ describe('ownedBy / findOwned', () => {
       if (columns.includes('jobId') && String(name) === 'reclaim_items') continue;
       checked += 1;
       expect(
-        columns.includes('orgId') || columns.includes('connectionId'),
-        `${String(name)} has neither org_id nor connection_id`,
+        columns.includes('orgId') || columns.includes('connectionId') || columns.includes('jobId'),
+        `${String(name)} has neither org_id, connection_id nor job_id`,
       ).toBe(true);
     }
     expect(checked).toBeGreaterThanOrEqual(10);
