@@ -32,6 +32,8 @@ export type QueueMessage = SyncMessage | WebhookMessage;
 
 export interface SyncQueue {
   send(message: QueueMessage, options?: { delaySeconds?: number }): Promise<void>;
+  /** Many at once (Cloudflare Queues: at most 100 a call); the scheduler's fan-out uses it when present. */
+  sendBatch?(messages: SyncMessage[]): Promise<void>;
 }
 
 export interface Deps {

@@ -5,7 +5,7 @@
  */
 import { createClient } from '@libsql/client/web';
 import { createApp } from './app';
-import { buildDeps, type Deps, type QueueMessage } from './deps';
+import { buildDeps, type Deps, type QueueMessage, type SyncMessage } from './deps';
 import { ConfigError, parseEnv } from './env';
 import { parseKeyRing } from './lib/seal';
 import { consumeSyncMessages } from './sync/queue';
@@ -54,7 +54,13 @@ function build(env: Env): Built {
     client,
     keyRing: parseKeyRing(env.SEAL_KEYS),
     ...(queue
-      ? { queue: { send: (m: QueueMessage, o?: { delaySeconds?: number }) => queue.send(m, o) } }
+      ? {
+          queue: {
+            send: (m: QueueMessage, o?: { delaySeconds?: number }) => queue.send(m, o),
+            // One subrequest per 100 messages instead of one per message.
+            sendBatch: (ms: SyncMessage[]) => queue.sendBatch(ms.map((body) => ({ body }))),
+          },
+        }
       : {}),
   });
   const built = { deps, app: createApp(deps) };
