@@ -5,7 +5,8 @@
  * data of this connection. Keeping data is the default: the vendor is being
  * sunset and this history may soon exist nowhere else.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
 import {
   bjDailyUsage,
   bjMeetingHistory,
@@ -39,6 +40,8 @@ export async function disconnect(ctx: FlowContext, input: DisconnectInput): Prom
   if (connection.state === 'disconnected') throw new ConnectFlowError(ALREADY_DISCONNECTED, 409);
   const revoke = await revokeBestEffort(ctx, connection);
   const id = connection.id;
+  // Erased secrets must not linger in free pages: zero what the erase frees (embedded file only).
+  await pragma(ctx.db, 'PRAGMA secure_delete = ON');
   const now = ctx.clock.now();
   const eraseData = input.keepData
     ? []
@@ -82,6 +85,8 @@ export async function disconnect(ctx: FlowContext, input: DisconnectInput): Prom
       also: [ctx.db.delete(connectionTokens).where(eq(connectionTokens.connectionId, id)), ...eraseData],
       now,
     });
+    // ...nor in the write-ahead log: copy it into the file and truncate it to nothing.
+    await pragma(ctx.db, 'PRAGMA wal_checkpoint(TRUNCATE)');
     ctx.logger.info('connection disconnected', { connectionId: id, dataKept: input.keepData });
     return { connection: row, revoke };
   } catch (err) {
@@ -94,6 +99,15 @@ export async function disconnect(ctx: FlowContext, input: DisconnectInput): Prom
       );
     }
     throw err;
+  }
+}
+
+/** Runs a pragma of the embedded engine; remote libSQL (Turso) may refuse it, which changes nothing here. */
+async function pragma(db: Db, statement: string): Promise<void> {
+  try {
+    await db.run(sql.raw(statement));
+  } catch {
+    // Not an embedded file: Turso keeps its own storage.
   }
 }
 
