@@ -367,6 +367,69 @@ export const usageDirty = sqliteTable(
   (t) => [primaryKey({ columns: [t.connectionId, t.kind, t.subject, t.day] })],
 );
 
+/** Recomputed rollup rows of the keys in `usage_dirty`, compared with the stored ones (a work table too). */
+export const usageRecomputed = sqliteTable(
+  'usage_recomputed',
+  {
+    connectionId: text('connection_id').notNull(),
+    kind: text('kind', { enum: ['u', 'e'] }).notNull(),
+    subject: text('subject').notNull(),
+    day: integer('day').notNull(),
+    meetingsHosted: integer('meetings_hosted').notNull().default(0),
+    hostedMinutes: integer('hosted_minutes').notNull().default(0),
+    meetingsAttended: integer('meetings_attended').notNull().default(0),
+    participantMinutes: integer('participant_minutes').notNull().default(0),
+    pstnMinutes: integer('pstn_minutes').notNull().default(0),
+    fRecording: integer('f_recording').notNull().default(0),
+    fContentShare: integer('f_content_share').notNull().default(0),
+    fVideoShare: integer('f_video_share').notNull().default(0),
+    fPstn: integer('f_pstn').notNull().default(0),
+    fLargeMeeting: integer('f_large_meeting').notNull().default(0),
+    fPersonal: integer('f_personal').notNull().default(0),
+    lastAt: integer('last_at'),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.kind, t.subject, t.day] })],
+);
+
+/**
+ * Per connection: the data version usage pages build their ETag from, bumped in the batch that changes
+ * what they show (synced rows, a setting), and which period `usage_period` was built for.
+ */
+export const usageState = sqliteTable('usage_state', {
+  connectionId: text('connection_id')
+    .primaryKey()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  dataVersion: integer('data_version').notNull().default(0),
+  /** Rows changed so far in the running batch (always 0 between batches). */
+  pending: integer('pending').notNull().default(0),
+  periodDays: integer('period_days'),
+  /** Last UTC day number of the built period. */
+  periodToDay: integer('period_to_day'),
+  periodVersion: integer('period_version'),
+});
+
+/** Each licensed user's totals over the current period, summed from `usage_daily` (rebuilt per version). */
+export const usagePeriod = sqliteTable(
+  'usage_period',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    meetingsHosted: integer('meetings_hosted').notNull().default(0),
+    meetingsAttended: integer('meetings_attended').notNull().default(0),
+    participantMinutes: integer('participant_minutes').notNull().default(0),
+    fRecording: integer('f_recording').notNull().default(0),
+    fContentShare: integer('f_content_share').notNull().default(0),
+    fVideoShare: integer('f_video_share').notNull().default(0),
+    fPstn: integer('f_pstn').notNull().default(0),
+    fLargeMeeting: integer('f_large_meeting').notNull().default(0),
+    fPersonal: integer('f_personal').notNull().default(0),
+    lastAt: integer('last_at'),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.userId] })],
+);
+
 /** Who did what, when. `detail` is JSON and never holds a secret. */
 export const auditLog = sqliteTable(
   'audit_log',

@@ -88,15 +88,15 @@ const inDay = (column: string) =>
   sql.raw(`${column} >= d.day * ${DAY_MS} AND ${column} < (d.day + 1) * ${DAY_MS}`);
 
 /**
- * Recomputes every noted key from the raw rows and empties the notes: delete, insert, clear. A key with
- * no raw rows left simply has no rollup row.
+ * Recomputes every noted key from the raw rows and empties the notes. The fresh rows go to a work table
+ * first, so only rollup rows that really differ are written or deleted, and each of those writes is
+ * counted towards the data version (`countChangesStatement`): a re-read that changes nothing keeps it.
  */
 export function recomputeDirtyStatements(db: Db, connectionId: string): Raw[] {
   const c = connectionId;
+  const keys = sql`(kind, subject, day)`;
   return [
-    db.run(sql`DELETE FROM usage_daily WHERE connection_id = ${c} AND (kind, subject, day) IN
-      (SELECT kind, subject, day FROM usage_dirty WHERE connection_id = ${c})`),
-    db.run(sql`INSERT INTO usage_daily (${COLUMNS})
+    db.run(sql`INSERT INTO usage_recomputed (${COLUMNS})
       SELECT ${c}, kind, subject, day, ${SUMS} FROM (
         SELECT d.kind, d.subject, d.day, ${MEETING_VALUES}
         FROM usage_dirty d JOIN bj_meetings m ON m.connection_id = d.connection_id
@@ -123,8 +123,125 @@ export function recomputeDirtyStatements(db: Db, connectionId: string): Raw[] {
           AND p.email = d.subject AND ${inDay('p.join_time')}
         WHERE d.connection_id = ${c} AND d.kind = 'e' AND +p.user_id IS NULL
       ) GROUP BY kind, subject, day`),
+    // Keys with no raw rows left lose their rollup row.
+    db.run(sql`DELETE FROM usage_daily WHERE connection_id = ${c}
+      AND ${keys} IN (SELECT kind, subject, day FROM usage_dirty WHERE connection_id = ${c})
+      AND ${keys} NOT IN (SELECT kind, subject, day FROM usage_recomputed WHERE connection_id = ${c})`),
+    countChangesStatement(db, c),
+    db.run(sql`INSERT INTO usage_daily (${COLUMNS})
+      SELECT ${COLUMNS} FROM usage_recomputed WHERE connection_id = ${c}
+      ON CONFLICT (connection_id, kind, subject, day) DO UPDATE SET ${sql.raw(
+        VALUE_COLUMNS.map((k) => `${k} = excluded.${k}`).join(', '),
+      )} WHERE ${sql.raw(VALUE_COLUMNS.map((k) => `${k} IS NOT excluded.${k}`).join(' OR '))}`),
+    countChangesStatement(db, c),
+    db.run(sql`DELETE FROM usage_recomputed WHERE connection_id = ${c}`),
     db.run(sql`DELETE FROM usage_dirty WHERE connection_id = ${c}`),
   ];
+}
+
+const VALUE_COLUMNS = [
+  'meetings_hosted',
+  'hosted_minutes',
+  'meetings_attended',
+  'participant_minutes',
+  'pstn_minutes',
+  'f_recording',
+  'f_content_share',
+  'f_video_share',
+  'f_pstn',
+  'f_large_meeting',
+  'f_personal',
+  'last_at',
+];
+
+/**
+ * The data version, per connection. A batch that may change what usage pages show opens a count
+ * (`openVersionStatement`), adds the rows each of its statements changed right after it
+ * (`countChangesStatement`: SQLite's changes() is the count of the statement just before) and closes
+ * with `closeVersionStatement`, which bumps the version only when something changed. All in one
+ * batch, so the version moves exactly when the rows it stands for commit.
+ */
+export function openVersionStatement(db: Db, connectionId: string): Raw {
+  return db.run(sql`INSERT OR IGNORE INTO usage_state (connection_id) VALUES (${connectionId})`);
+}
+
+export function countChangesStatement(db: Db, connectionId: string): Raw {
+  return db.run(
+    sql`UPDATE usage_state SET pending = pending + changes() WHERE connection_id = ${connectionId}`,
+  );
+}
+
+export function closeVersionStatement(db: Db, connectionId: string): Raw {
+  return db.run(sql`UPDATE usage_state SET data_version = data_version + (pending > 0), pending = 0
+    WHERE connection_id = ${connectionId}`);
+}
+
+/** A new data version for every connection of an organization (a setting that changes the pages). */
+export function bumpOrgVersionStatements(db: Db, orgId: string): Raw[] {
+  return [
+    db.run(
+      sql`INSERT OR IGNORE INTO usage_state (connection_id) SELECT id FROM connections WHERE org_id = ${orgId}`,
+    ),
+    db.run(sql`UPDATE usage_state SET data_version = data_version + 1
+      WHERE connection_id IN (SELECT id FROM connections WHERE org_id = ${orgId})`),
+  ];
+}
+
+/** A new data version for one connection (a write outside the sync that changes what the pages show). */
+export function bumpVersionStatements(db: Db, connectionId: string): Raw[] {
+  return [
+    openVersionStatement(db, connectionId),
+    db.run(sql`UPDATE usage_state SET data_version = data_version + 1 WHERE connection_id = ${connectionId}`),
+  ];
+}
+
+/**
+ * Makes `usage_period` hold each licensed user's totals over UTC days `toDay - days + 1 .. toDay` at the
+ * current data version, rebuilding it from the rollup when the period or the version moved on, and
+ * returns that version. The rebuild reads rollup rows only (two primary-key ranges per user) and runs
+ * once per version and day; every other request reads the built table.
+ */
+export async function ensurePeriod(
+  db: Db,
+  connectionId: string,
+  days: number,
+  toDay: number,
+): Promise<number> {
+  const read = async () =>
+    (
+      await db.all<{ v: number; d: number | null; t: number | null; pv: number | null }>(
+        sql`SELECT data_version AS v, period_days AS d, period_to_day AS t, period_version AS pv
+        FROM usage_state WHERE connection_id = ${connectionId}`,
+      )
+    )[0];
+  let state = await read();
+  if (!state) {
+    await openVersionStatement(db, connectionId);
+    state = await read();
+  }
+  if (state && state.d === days && state.t === toDay && state.pv === state.v) return Number(state.v);
+  const c = connectionId;
+  const fromDay = toDay - days + 1;
+  const branch = (kind: 'u' | 'e', subject: string) =>
+    sql`SELECT u.user_id, r.meetings_hosted AS mh, r.meetings_attended AS ma, r.participant_minutes AS pm,
+        r.f_recording AS fr, r.f_content_share AS fc, r.f_video_share AS fv, r.f_pstn AS fp,
+        r.f_large_meeting AS fl, r.f_personal AS fpe, r.last_at
+      FROM bj_users u JOIN usage_daily r ON r.connection_id = u.connection_id AND r.kind = ${kind}
+        AND r.subject = ${sql.raw(subject)} AND r.day BETWEEN ${fromDay} AND ${toDay}
+      WHERE u.connection_id = ${c}`;
+  await db.batch([
+    db.run(sql`DELETE FROM usage_period WHERE connection_id = ${c}`),
+    db.run(sql`INSERT INTO usage_period (connection_id, user_id, meetings_hosted, meetings_attended,
+        participant_minutes, f_recording, f_content_share, f_video_share, f_pstn, f_large_meeting, f_personal, last_at)
+      SELECT ${c}, user_id, sum(mh), sum(ma), sum(pm), sum(fr), sum(fc), sum(fv), sum(fp), sum(fl), sum(fpe), max(last_at)
+      FROM (${branch('u', 'u.user_id')} UNION ALL ${branch('e', 'lower(u.email)')})
+      GROUP BY user_id`),
+    // The version read inside the same transaction: a sync committing meanwhile leaves a mismatch, so
+    // the next request rebuilds again rather than trusting a period older than its version.
+    db.run(sql`UPDATE usage_state SET period_days = ${days}, period_to_day = ${toDay},
+      period_version = data_version WHERE connection_id = ${c}`),
+  ]);
+  return Number((await read())?.pv ?? 0);
 }
 
 /**

@@ -120,9 +120,7 @@ export async function dueConnectionIds(db: Db, now: number): Promise<string[]> {
  * Every branch is one index seek per user (leaders by id and by e-mail are separate branches: an OR of
  * the two scanned every history row of the connection once per user).
  */
-export function lastActiveStatement(db: Db, connectionId: string) {
-  return db.run(sql`
-    update bj_users set last_active_at = coalesce((
+const LAST_ACTIVE = sql`coalesce((
       select max(t) from (
         select max(coalesce(m.end_time, m.start_time)) as t from bj_meetings m
           where m.connection_id = bj_users.connection_id and m.host_email = bj_users.email
@@ -139,8 +137,13 @@ export function lastActiveStatement(db: Db, connectionId: string) {
         select max(p.join_time) from bj_participants p
           where p.connection_id = bj_users.connection_id and p.email = bj_users.email
       )
-    ), last_active_at)
-    where connection_id = ${connectionId}`);
+    ), last_active_at)`;
+
+export function lastActiveStatement(db: Db, connectionId: string) {
+  // Written only where it differs, so the data version counts real changes (changes() after it).
+  return db.run(sql`
+    update bj_users set last_active_at = ${LAST_ACTIVE}
+    where connection_id = ${connectionId} and last_active_at is not ${LAST_ACTIVE}`);
 }
 
 /**

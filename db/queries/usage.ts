@@ -1,14 +1,16 @@
 /**
  * Usage queries: one row per licensed BlueJeans user with their activity in the
- * period, aggregated set-based (GROUP BY per source table, then joined to users),
- * in one SQL statement per page, never a query per user.
- * Times are epoch ms; the period is "strictly after `from`".
+ * period, read from `usage_period` (built from the sync's rollups), in one SQL
+ * statement per page, never a query per user and never over raw meeting rows.
+ * Times are epoch ms; the period is whole UTC days, and activity counts when strictly after `from`
+ * (the last millisecond before the period's first day).
  */
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Recommendation } from '../../src/licences/recommend';
 import type { Feature, SeatStatus } from '../../src/usage/activity';
 import type { Db } from '../client';
-import { bjDailyUsage, bjMeetings, bjParticipants, bjUsers, organizations } from '../schema';
+import { bjDailyUsage, bjUsers, organizations } from '../schema';
+import { bumpOrgVersionStatements } from './rollups';
 
 export const USAGE_SORTS = ['name', 'email', 'last_active', 'meetings', 'minutes'] as const;
 export type UsageSort = (typeof USAGE_SORTS)[number];
@@ -101,65 +103,29 @@ const SORT_EXPR: Record<UsageSort, string> = {
 };
 
 /**
- * The per-user aggregate as CTEs. Each source is grouped once over the period, then
- * joined to users by key (SQLite builds automatic indexes on the grouped CTEs).
- * Meetings are grouped by the stored host e-mail first, which walks
- * bj_meetings_host_start in order, and only the ~one-row-per-host result is
- * lower-cased and regrouped: grouping 50,000 meetings by lower() directly measured
- * about 4x slower. Participants count by user id when BlueJeans gave one, else by
- * e-mail, so a person is not counted twice. Last activity is the newest of the
- * synced `last_active_at` (covers history older than the period) and the period's
- * meetings, so the page is right before the sync denormalizes it.
+ * The per-user rows as CTEs. Figures come from `usage_period` (each user's totals over the period,
+ * built from the rollup by `ensurePeriod` in db/queries/rollups.ts, which the caller runs for this
+ * period first): one primary-key join per user, no aggregation of raw meeting or participant rows.
+ * Last activity is the newest of the synced `last_active_at` (covers history older than the period)
+ * and the period's rollup, so the page is right before the sync denormalizes it.
  */
 function usageCte(connectionId: string, from: number): SQL {
-  const m = bjMeetings;
-  const p = bjParticipants;
   const u = bjUsers;
-  return sql`WITH hosted_raw AS (
-    SELECT ${m.hostEmail} AS email, count(*) AS meetings, max(${m.startTime}) AS last_at,
-      sum(${m.recording} OR ${m.liveRecording}) AS f_recording, sum(${m.contentShare}) AS f_content_share,
-      sum(${m.videoShare}) AS f_video_share, sum(${m.pstn}) AS f_pstn,
-      sum(${m.largeMeeting}) AS f_large_meeting, sum(${m.personal}) AS f_personal
-    FROM ${m}
-    WHERE ${m.connectionId} = ${connectionId} AND ${m.startTime} > ${from} AND ${m.hostEmail} IS NOT NULL
-    GROUP BY ${m.hostEmail}
-  ), hosted AS (
-    SELECT lower(email) AS email, sum(meetings) AS meetings, max(last_at) AS last_at,
-      sum(f_recording) AS f_recording, sum(f_content_share) AS f_content_share,
-      sum(f_video_share) AS f_video_share, sum(f_pstn) AS f_pstn,
-      sum(f_large_meeting) AS f_large_meeting, sum(f_personal) AS f_personal
-    FROM hosted_raw
-    GROUP BY 1
-  ), by_id AS (
-    SELECT ${p.userId} AS uid, count(*) AS meetings, sum(${p.minutes}) AS minutes, max(${p.joinTime}) AS last_at
-    FROM ${p}
-    WHERE ${p.connectionId} = ${connectionId} AND ${p.userId} IS NOT NULL AND ${p.joinTime} > ${from}
-    GROUP BY 1
-  ), by_email AS (
-    SELECT lower(${p.email}) AS email, count(*) AS meetings, sum(${p.minutes}) AS minutes,
-      max(${p.joinTime}) AS last_at
-    FROM ${p}
-    WHERE ${p.connectionId} = ${connectionId} AND ${p.userId} IS NULL AND ${p.email} IS NOT NULL
-      AND ${p.joinTime} > ${from}
-    GROUP BY 1
-  ), base AS (
+  return sql`WITH base AS (
     SELECT ${u.userId} AS user_id, ${u.username} AS username,
       coalesce(nullif(trim(coalesce(${u.firstName}, '') || ' ' || coalesce(${u.lastName}, '')), ''), ${u.username}) AS name,
       ${u.email} AS email, ${u.isEnterpriseAdmin} AS is_admin,
       ${u.reclaimedAt} AS reclaimed_at, ${u.reclaimedBy} AS reclaimed_by,
       coalesce(${u.enterpriseJoinDate}, ${u.firstSeenAt}) AS joined_at, ${u.removedAt} AS removed_at,
-      coalesce(h.meetings, 0) AS meetings_hosted,
-      coalesce(pi.meetings, 0) + coalesce(pe.meetings, 0) AS meetings_attended,
-      coalesce(pi.minutes, 0) + coalesce(pe.minutes, 0) AS minutes,
-      nullif(max(coalesce(${u.lastActiveAt}, 0), coalesce(h.last_at, 0), coalesce(pi.last_at, 0),
-        coalesce(pe.last_at, 0)), 0) AS last_active_at,
-      coalesce(h.f_recording, 0) AS f_recording, coalesce(h.f_content_share, 0) AS f_content_share,
-      coalesce(h.f_video_share, 0) AS f_video_share, coalesce(h.f_pstn, 0) AS f_pstn,
-      coalesce(h.f_large_meeting, 0) AS f_large_meeting, coalesce(h.f_personal, 0) AS f_personal
+      coalesce(p.meetings_hosted, 0) AS meetings_hosted,
+      coalesce(p.meetings_attended, 0) AS meetings_attended,
+      coalesce(p.participant_minutes, 0) AS minutes,
+      nullif(max(coalesce(${u.lastActiveAt}, 0), coalesce(p.last_at, 0)), 0) AS last_active_at,
+      coalesce(p.f_recording, 0) AS f_recording, coalesce(p.f_content_share, 0) AS f_content_share,
+      coalesce(p.f_video_share, 0) AS f_video_share, coalesce(p.f_pstn, 0) AS f_pstn,
+      coalesce(p.f_large_meeting, 0) AS f_large_meeting, coalesce(p.f_personal, 0) AS f_personal
     FROM ${u}
-    LEFT JOIN hosted h ON h.email = lower(${u.email})
-    LEFT JOIN by_id pi ON pi.uid = ${u.userId}
-    LEFT JOIN by_email pe ON pe.email = lower(${u.email})
+    LEFT JOIN usage_period p ON p.connection_id = ${u.connectionId} AND p.user_id = ${u.userId}
     WHERE ${u.connectionId} = ${connectionId}
   ), usage AS (
     -- Mirrors classifyStatus() in src/usage/activity.ts.
@@ -393,6 +359,10 @@ export async function getInactiveAfterDays(db: Db, orgId: string): Promise<numbe
   return row?.days;
 }
 
+/** Saves the threshold and, in the same batch, moves the data version (every status may change). */
 export async function setInactiveAfterDays(db: Db, orgId: string, days: number): Promise<void> {
-  await db.update(organizations).set({ inactiveAfterDays: days }).where(eq(organizations.id, orgId));
+  await db.batch([
+    db.update(organizations).set({ inactiveAfterDays: days }).where(eq(organizations.id, orgId)),
+    ...bumpOrgVersionStatements(db, orgId),
+  ]);
 }

@@ -13,8 +13,9 @@ import { grants, requireRole } from '../lib/roles';
 import { THRESHOLDS } from '../usage/activity';
 import { dayKey } from '../usage/charts';
 import { csvStream } from '../usage/csv-export';
+import { matchesEtag, REVALIDATE_HEADERS, usageEtag } from '../usage/etag';
 import { filterOf, loadPage, loadUsageModel, type UsageScope, usageScope } from '../usage/load';
-import { describeIssues, resolveParams, type UsageParams, UsageQuery } from '../usage/query-params';
+import { describeIssues, resolveParams, type UsageParams, UsageQuery, usageUrl } from '../usage/query-params';
 import { UsageBody, UsageEmpty, UsagePage } from '../views/usage-page';
 import { UsageResults } from '../views/usage-table';
 import { validate } from './validate';
@@ -43,6 +44,24 @@ function canSelect(c: Ctx, scope: UsageScope): boolean {
   return grants(c.var.role, 'admin') && scope.settings.allowRemoval;
 }
 
+/**
+ * Sets the ETag and caching headers of a usage response, and answers 304 when the client already has
+ * this very response (nothing else is read or rendered then).
+ */
+function revalidate(c: Ctx, scope: UsageScope, shape: 'page' | 'fragment' | 'csv', query: string) {
+  const etag = usageEtag(scope, {
+    shape,
+    orgId: c.var.scope.orgId,
+    role: c.var.role,
+    canSelect: canSelect(c, scope),
+    query,
+  });
+  for (const [k, v] of Object.entries(REVALIDATE_HEADERS)) c.header(k, v);
+  c.header('ETag', etag);
+  if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+  return undefined;
+}
+
 const DEFAULT_PARAMS: UsageParams = resolveParams(UsageQuery.parse({}));
 
 /** The settings form answer: the usage body for htmx, the full page otherwise. */
@@ -66,9 +85,10 @@ export const usageRoutes = new Hono<AppEnv>()
     const d = c.var.deps;
     const params = resolveParams(c.req.valid('query'));
     const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now());
-    c.header('Cache-Control', 'no-store');
-    c.header('Vary', 'HX-Request');
-    if (wantsFragment(c)) {
+    const fragment = wantsFragment(c);
+    const unchanged = revalidate(c, scope, fragment ? 'fragment' : 'page', usageUrl(params));
+    if (unchanged) return unchanged;
+    if (fragment) {
       const page = await loadPage(c.var.scope.db, scope, params);
       return c.html(
         <UsageResults
@@ -93,6 +113,8 @@ export const usageRoutes = new Hono<AppEnv>()
     const params = resolveParams(c.req.valid('query'));
     // One scope for the whole file, so every page uses the same period and cutoff.
     const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now());
+    const unchanged = revalidate(c, scope, 'csv', usageUrl(params));
+    if (unchanged) return unchanged;
     const base = { ...filterOf(scope, params), sort: params.sort, dir: params.dir };
     const body = csvStream(
       (offset, limit) => listUsage(c.var.scope.db, { ...base, offset, limit }),
@@ -103,7 +125,6 @@ export const usageRoutes = new Hono<AppEnv>()
     return c.body(body, 200, {
       'Content-Type': 'text/csv; charset=utf-8; header=present',
       'Content-Disposition': `attachment; filename="seatwise-bluejeans-users-${dayKey(scope.now)}.csv"`,
-      'Cache-Control': 'no-store',
     });
   })
   .post(

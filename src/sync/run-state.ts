@@ -2,7 +2,13 @@
  * The connection-level outcomes of a run, each one transition (with its audit entry) batched with the
  * sync_runs bookkeeping, so the run row and the connection never disagree.
  */
-import { dirtyPstnFlipStatement, recomputeDirtyStatements } from '../../db/queries/rollups';
+import {
+  closeVersionStatement,
+  countChangesStatement,
+  dirtyPstnFlipStatement,
+  openVersionStatement,
+  recomputeDirtyStatements,
+} from '../../db/queries/rollups';
 import {
   DONE,
   finishRunStatement,
@@ -53,10 +59,13 @@ export async function completeRun(
     },
     also: [
       // PSTN flags flip here, so the feature counts of the flipped meetings' rollup keys follow.
+      openVersionStatement(deps.db, row.id),
       dirtyPstnFlipStatement(deps.db, row.id, PSTN_FROM_HISTORY),
       pstnFromHistoryStatement(deps.db, row.id),
       ...recomputeDirtyStatements(deps.db, row.id),
       lastActiveStatement(deps.db, row.id),
+      countChangesStatement(deps.db, row.id),
+      closeVersionStatement(deps.db, row.id),
       finishRunStatement(deps.db, runId, 'succeeded', now),
     ],
     now,

@@ -10,7 +10,7 @@ import type { Stream, TimeRange } from '../connectors/types';
 import {
   activeDayStatements,
   historyStatements,
-  markRemovedStatement,
+  markRemovedStatements,
   meetingStatements,
   type Statement,
   usageDayStatements,
@@ -57,7 +57,7 @@ export const STREAMS: readonly StreamSpec[] = [
       statements: userStatements(c.db, c.connectionId, rows, c.highWater),
       rows: rows.length,
     }),
-    complete: (c) => [markRemovedStatement(c.db, c.connectionId, c.highWater, c.now)],
+    complete: (c) => markRemovedStatements(c.db, c.connectionId, c.highWater, c.now),
   }),
   spec({
     name: 'meetings',

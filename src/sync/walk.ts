@@ -2,6 +2,8 @@
  * Walks one stream from its checkpoint, writing every page's rows, its checkpoint and the run's counters
  * in ONE batch: after a crash the checkpoint names exactly the first page whose rows are not stored.
  */
+
+import { closeVersionStatement, openVersionStatement } from '../../db/queries/rollups';
 import {
   type CheckpointRow,
   checkpointStatement,
@@ -81,11 +83,14 @@ export async function walkStream(input: WalkInput): Promise<WalkResult> {
       counters.upserted += rows;
       counters.skipped += page.skipped;
       const last = page.next === null;
+      // The data version moves in this batch too, and only if the page changed what usage pages show.
       const batch: Statement[] = [
+        openVersionStatement(write.db, write.connectionId),
         ...statements,
         ...(last && spec.complete ? spec.complete(ctx) : []),
         checkpoint(last ? DONE : stream.cursor.encode(page.next)),
         runStatsStatement(write.db, input.runId, stats),
+        closeVersionStatement(write.db, write.connectionId),
       ];
       await write.db.batch(batch as [Statement, ...Statement[]]);
       if (last) return 'done';

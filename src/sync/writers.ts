@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
 import {
+  countChangesStatement,
   dirtyHistoryStatement,
   dirtyMeetingsStatement,
   recomputeDirtyStatements,
@@ -36,6 +37,8 @@ interface UpsertSpec {
   update: readonly string[];
   /** Extra `column = expression` assignments on conflict. */
   also?: readonly string[];
+  /** Leave a conflicting row alone unless one of these columns differs (so changes() counts real changes). */
+  onlyWhenChanged?: readonly string[];
 }
 
 /** Splits an upsert's SQL around its one parameter, built once per table. */
@@ -45,7 +48,11 @@ function upsertSql(spec: UpsertSpec): { head: string; tail: string } {
   return {
     head: `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) SELECT ${values} FROM json_each(`,
     // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
-    tail: `) WHERE true ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${set}`,
+    tail: `) WHERE true ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${set}${
+      spec.onlyWhenChanged
+        ? ` WHERE ${spec.onlyWhenChanged.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`
+        : ''
+    }`,
   };
 }
 
@@ -102,17 +109,39 @@ export function userStatements(
     listedAt,
     listedAt,
   ]);
-  return [upsert(db, USERS, values)];
+  return [usersChangedStatement(db, connectionId, values), upsert(db, USERS, values)];
+}
+
+/**
+ * Counts, before the upsert, the listed users who are new or differ in what usage pages show (the
+ * upsert itself always writes: the listing time changes every run).
+ */
+function usersChangedStatement(db: Db, connectionId: string, values: readonly unknown[][]): Statement {
+  return db.run(sql`UPDATE usage_state SET pending = pending + (
+      SELECT count(*) FROM json_each(${JSON.stringify(values)}) j
+      LEFT JOIN bj_users u ON u.connection_id = ${connectionId} AND u.user_id = j.value ->> 1
+      WHERE u.user_id IS NULL OR u.removed_at IS NOT NULL OR u.username IS NOT j.value ->> 2
+        OR u.first_name IS NOT j.value ->> 3 OR u.last_name IS NOT j.value ->> 4 OR u.email IS NOT j.value ->> 5
+        OR u.is_enterprise_admin IS NOT j.value ->> 6 OR u.enterprise_join_date IS NOT j.value ->> 7
+    ) WHERE connection_id = ${connectionId}`);
 }
 
 /** Marks users a complete listing (started at `listedAt`) did not include; never deletes them. */
-export function markRemovedStatement(db: Db, connectionId: string, listedAt: number, now: number) {
-  return db
-    .update(bjUsers)
-    .set({ removedAt: now })
-    .where(
-      sql`${bjUsers.connectionId} = ${connectionId} and ${bjUsers.lastListedAt} < ${listedAt} and ${bjUsers.removedAt} is null`,
-    );
+export function markRemovedStatements(
+  db: Db,
+  connectionId: string,
+  listedAt: number,
+  now: number,
+): Statement[] {
+  return [
+    db
+      .update(bjUsers)
+      .set({ removedAt: now })
+      .where(
+        sql`${bjUsers.connectionId} = ${connectionId} and ${bjUsers.lastListedAt} < ${listedAt} and ${bjUsers.removedAt} is null`,
+      ),
+    countChangesStatement(db, connectionId),
+  ];
 }
 
 const MEETING_COLUMNS = [
@@ -279,6 +308,7 @@ const ACTIVE_DAYS = upsertSql({
   columns: ['connection_id', 'day', 'active_users', 'synced_at'],
   key: ['connection_id', 'day'],
   update: ['active_users', 'synced_at'],
+  onlyWhenChanged: ['active_users'],
 });
 
 /** Daily active users: only the active-users column of the day's row. */
@@ -290,7 +320,7 @@ export function activeDayStatements(
 ): Statement[] {
   if (rows.length === 0) return [];
   const values = dedupe(rows, (r) => r.day).map((r) => [connectionId, r.day, r.activeUsers ?? null, now]);
-  return [upsert(db, ACTIVE_DAYS, values)];
+  return [upsert(db, ACTIVE_DAYS, values), countChangesStatement(db, connectionId)];
 }
 
 const USAGE_DAYS = upsertSql({
@@ -298,6 +328,7 @@ const USAGE_DAYS = upsertSql({
   columns: ['connection_id', 'day', 'num_meetings', 'num_endpoints', 'endpoint_minutes', 'synced_at'],
   key: ['connection_id', 'day'],
   update: ['num_meetings', 'num_endpoints', 'endpoint_minutes', 'synced_at'],
+  onlyWhenChanged: ['num_meetings', 'num_endpoints', 'endpoint_minutes'],
 });
 
 /** Daily meeting usage: only the meeting columns of the day's row. */
@@ -316,7 +347,7 @@ export function usageDayStatements(
     r.endpointMinutes ?? null,
     now,
   ]);
-  return [upsert(db, USAGE_DAYS, values)];
+  return [upsert(db, USAGE_DAYS, values), countChangesStatement(db, connectionId)];
 }
 
 /** Last record wins for a repeated key: one statement must not upsert the same row twice. */

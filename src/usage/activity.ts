@@ -43,17 +43,18 @@ export const STATUS_LABEL: Record<SeatStatus, string> = {
 };
 
 /**
- * Activity strictly after this moment counts as "within the period". With a 30-day
- * threshold a meeting 29 days ago is active and one exactly 30 days ago is not, so
- * "inactive" reads as "no meeting for 30 days or more".
+ * The period is the last `days` whole UTC days, today included, because its figures come from daily
+ * rollups. Activity strictly after the returned moment (the last millisecond before the period's first
+ * day) counts as "within the period". With a 30-day threshold a meeting 29 days ago is active and one
+ * 30 days ago is not, so "inactive" reads as "no meeting on any of the last 30 days".
  */
 export function periodStart(now: number, days: number): number {
-  return now - days * DAY_MS;
+  return (Math.floor(now / DAY_MS) - days + 1) * DAY_MS - 1;
 }
 
-/** Whole days between a moment and now (never negative: clock skew must not show "in 2 days"). */
+/** Calendar days (UTC) between a moment and now, never negative: clock skew must not show "in 2 days". */
 export function daysAgo(at: number, now: number): number {
-  return Math.max(0, Math.floor((now - at) / DAY_MS));
+  return Math.max(0, Math.floor(now / DAY_MS) - Math.floor(at / DAY_MS));
 }
 
 export interface ActivityFacts {

@@ -6,6 +6,7 @@
 import type { Db } from '../../db/client';
 import { syncedHistory } from '../../db/queries/history';
 import { getLicenceSettings } from '../../db/queries/licences';
+import { dayNumber, ensurePeriod } from '../../db/queries/rollups';
 import {
   dailyUsage,
   getInactiveAfterDays,
@@ -29,6 +30,8 @@ export interface UsageScope {
   now: number;
   from: number;
   connection: ConnectionRow;
+  /** The connection's data version the period was built at (see ensurePeriod); part of every ETag. */
+  dataVersion: number;
   settings: LicenceSettings;
   /** What recommendations and their reasons are decided on. */
   recommend: RecommendationContext;
@@ -59,12 +62,14 @@ export async function usageScope(db: Db, orgId: string, now: number): Promise<Us
     // One synced span for status and recommendation reasons alike (src/usage/history.ts).
     historyFrom: (await syncedHistory(db, connection.id)).from,
   };
+  const dataVersion = await ensurePeriod(db, connection.id, thresholdDays, dayNumber(now));
   return {
     connectionId: connection.id,
     thresholdDays,
     now,
     from: periodStart(now, thresholdDays),
     connection,
+    dataVersion,
     settings,
     recommend,
   };

@@ -4,6 +4,7 @@
  */
 import type { UsageRow, UsageSummary } from '../../db/queries/usage';
 import type { RecommendationContext } from '../licences/recommend';
+import { periodStart } from '../usage/activity';
 import type { ChartPoint, ShareBar } from '../usage/charts';
 import type { UsageParams } from '../usage/query-params';
 import { usageUrl } from '../usage/query-params';
@@ -60,7 +61,8 @@ export function UsageEmpty() {
 
 export function UsageBody({ model }: { model: UsageModel }) {
   const { now, thresholdDays, params, summary } = model;
-  const periodFrom = now - thresholdDays * 86_400_000;
+  // The first whole UTC day of the period (periodStart is the millisecond before it).
+  const periodFrom = periodStart(now, thresholdDays) + 1;
   return (
     <div id={BODY_ID}>
       <div class="usage-period">

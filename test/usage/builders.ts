@@ -1,9 +1,16 @@
 /**
  * Builders for usage tests: insert BlueJeans rows directly (the sync engine is not
- * needed to test what the usage pages make of them). Every builder has defaults,
- * so a test names only what it cares about.
+ * needed to test what the usage pages make of them), then do what the sync's batch
+ * does beside its rows: recompute the touched rollup keys and move the data version.
+ * Every builder has defaults, so a test names only what it cares about.
  */
 import type { Db } from '../../db/client';
+import {
+  bumpVersionStatements,
+  dirtyHistoryStatement,
+  dirtyMeetingsStatement,
+  recomputeDirtyStatements,
+} from '../../db/queries/rollups';
 import { bjDailyUsage, bjMeetings, bjParticipants, bjUsers, syncRuns } from '../../db/schema';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
 import { DAY_MS } from '../../src/usage/activity';
@@ -30,6 +37,14 @@ export async function seed(db: Db, now: number, orgId = 'local'): Promise<Seed> 
   await ensureOrganization(db, orgId);
   const { id: connectionId } = await getOrCreateConnection(db, orgId, 'bluejeans');
   const ago = (days: number) => now - Math.round(days * DAY_MS);
+  const upkeep = async (dirty: ReturnType<Db['run']>[]) => {
+    const statements = [
+      ...dirty,
+      ...recomputeDirtyStatements(db, connectionId),
+      ...bumpVersionStatements(db, connectionId),
+    ];
+    await db.batch(statements as [ReturnType<Db['run']>, ...ReturnType<Db['run']>[]]);
+  };
   return {
     db,
     connectionId,
@@ -44,10 +59,12 @@ export async function seed(db: Db, now: number, orgId = 'local'): Promise<Seed> 
         lastListedAt: now,
         ...u,
       });
+      await upkeep([]);
     },
     async meeting(m) {
       const meetingUuid = m.meetingUuid ?? `m-${++counter}`;
       await db.insert(bjMeetings).values({ connectionId, syncedAt: now, ...m, meetingUuid });
+      await upkeep([dirtyMeetingsStatement(db, connectionId, [meetingUuid])]);
       return meetingUuid;
     },
     async participant(p) {
@@ -58,11 +75,13 @@ export async function seed(db: Db, now: number, orgId = 'local'): Promise<Seed> 
         ...p,
         meetingGuid,
       });
+      await upkeep([dirtyHistoryStatement(db, connectionId, [meetingGuid])]);
     },
     async daily(day, activeUsers, meetings) {
       await db
         .insert(bjDailyUsage)
         .values({ connectionId, day, activeUsers, numMeetings: meetings, syncedAt: now });
+      await upkeep([]);
     },
     async syncRun(startedAt) {
       await db.insert(syncRuns).values({

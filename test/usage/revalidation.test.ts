@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { testApp } from '../helpers/deps';
+import { syncEnv } from '../sync/support';
+import { seed } from './builders';
+
+const fragment = { 'HX-Request': 'true', 'HX-Request-Type': 'partial' };
+
+async function setup() {
+  const t = await testApp();
+  const s = await seed(t.deps.db, t.deps.clock.now());
+  await s.user({ userId: 'ann', lastActiveAt: s.ago(2) });
+  await s.meeting({ hostEmail: 'ann@example.com', startTime: s.ago(2), recording: true });
+  return { ...t, s };
+}
+
+describe('usage revalidation', () => {
+  it('sends an ETag with private, no-cache and Vary, and answers a matching If-None-Match with 304', async () => {
+    const { request } = await setup();
+    const first = await request('/usage/users?sort=minutes');
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^W\/"u\d+-[0-9a-z]+"$/);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    expect(first.headers.get('vary')).toContain('HX-Request');
+    const again = await request('/usage/users?sort=minutes', { headers: { 'If-None-Match': etag ?? '' } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe('');
+    // Another query, the fragment shape and the CSV are other responses with other ETags.
+    const other = await request('/usage/users?sort=name', { headers: { 'If-None-Match': etag ?? '' } });
+    expect(other.status).toBe(200);
+    const part = await request('/usage/users?sort=minutes', {
+      headers: { ...fragment, 'If-None-Match': etag ?? '' },
+    });
+    expect(part.status).toBe(200);
+    expect(part.headers.get('etag')).not.toBe(etag);
+    const csv = await request('/usage/users.csv');
+    expect(csv.status).toBe(200);
+    const csvTag = csv.headers.get('etag') ?? '';
+    expect(csvTag).not.toBe(etag);
+    expect((await request('/usage/users.csv', { headers: { 'If-None-Match': csvTag } })).status).toBe(304);
+    // A default spelled out is the same query, so the same ETag.
+    const spelled = await request('/usage/users?sort=minutes&dir=desc&page=1', {
+      headers: { 'If-None-Match': etag ?? '' },
+    });
+    expect(spelled.status).toBe(304);
+  });
+
+  it('a threshold change moves the data version and the ETag', async () => {
+    const { request } = await setup();
+    const before = (await request('/usage/users')).headers.get('etag') ?? '';
+    const saved = await request('/usage/settings', {
+      method: 'POST',
+      body: 'inactiveAfterDays=60',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(saved.status).toBe(303);
+    const after = await request('/usage/users', { headers: { 'If-None-Match': before } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(before);
+    expect(await after.text()).toContain('Counts cover the last <strong>60 days</strong>');
+  });
+
+  it('a sync that changed nothing keeps the ETag; one that changed rows gives a new one', async () => {
+    const env = await syncEnv();
+    await env.syncToEnd();
+    const get = (etag?: string) =>
+      env.app.request('http://127.0.0.1:8787/usage/users?sort=minutes', {
+        headers: etag ? { 'If-None-Match': etag } : {},
+      });
+    const version = async () =>
+      (await env.deps.db.all<{ v: number }>(sql`SELECT data_version AS v FROM usage_state`))[0]?.v;
+    const first = await get();
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag') ?? '';
+    const v1 = await version();
+    expect(v1).toBeGreaterThan(0);
+
+    // Same moment, same enterprise: every page is re-read and upserted, nothing differs.
+    const rerun = await env.syncToEnd();
+    expect(rerun.at(-1)?.status).toBe('done');
+    expect(await version()).toBe(v1);
+    expect((await get(etag)).status).toBe(304);
+
+    // Three users leave BlueJeans: the next listing marks them removed, so the table changes.
+    expect(env.sim.control.removeUsers(3)).toHaveLength(3);
+    env.clock.advance(16 * 60_000);
+    await env.syncToEnd();
+    const removed = await env.deps.db.all<{ n: number }>(
+      sql`SELECT count(*) AS n FROM bj_users WHERE removed_at IS NOT NULL`,
+    );
+    expect(removed[0]?.n).toBeGreaterThanOrEqual(3);
+    expect(await version()).toBeGreaterThan(v1 ?? 0);
+    const changed = await get(etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+});
