@@ -1,190 +1,315 @@
 /**
- * Usage queries at enterprise scale: 10,000 users, 200,000 meetings and 400,000
- * participant rows in a temp libSQL file, then the first page, a search, a sort by
- * minutes and the full CSV export. Prints figures; asserts nothing about time.
- * Run: npx tsx bench/usage.bench.ts   (node --expose-gc --import tsx ... for steadier heap)
+ * Usage at scale, end to end. Builds a database through the sync's own write path (the writers, one
+ * batch per page with its checkpoint and rollup upkeep, fed from the simulator's in-process records),
+ * starts the real Node server on it in a child process, and loads it with autocannon (20 connections):
+ * `/health` as the floor, varied sorted/filtered/searched pages (distinct URLs), repeats of one page
+ * with `If-None-Match`, then the CSV of every user. Also measures what the rollup upkeep adds to the
+ * write time on a sample. Prints figures and ratios; asserts nothing about time.
+ *
+ * Run: npm run bench, or alone with smaller sizes:
+ *   npx tsx bench/usage.bench.ts --users 2000 --meetings 100000 --duration 5
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createClient } from '@libsql/client';
+import autocannon from 'autocannon';
 import { createDb, type Db } from '../db/client';
 import { migrateDb } from '../db/migrate';
-import { listUsage } from '../db/queries/usage';
-import { bjMeetings, bjParticipants, bjUsers } from '../db/schema';
+import { closeVersionStatement, openVersionStatement } from '../db/queries/rollups';
+import { checkpointStatement } from '../db/queries/sync';
+import { EnterpriseModel } from '../sim/data/model';
+import { toEnterpriseUser, toMeetingHistory, toMeetingIndigo } from '../sim/data/records';
 import { ensureOrganization, getOrCreateConnection } from '../src/connections/store';
-import { DAY_MS } from '../src/usage/activity';
-import { csvStream } from '../src/usage/csv-export';
-import { filterOf, loadPage, loadUsageModel, type UsageScope, usageScope } from '../src/usage/load';
-import { resolveParams, UsageQuery } from '../src/usage/query-params';
+import { mapHistory, mapMeeting, mapParticipants, mapUser } from '../src/connectors/bluejeans/map';
+import { historyStatements, meetingStatements, type Statement, userStatements } from '../src/sync/writers';
 
-const USERS = 10_000;
-const MEETINGS = 200_000;
-const PARTICIPANTS_PER_MEETING = 2;
-const NOW = Date.UTC(2026, 0, 15, 12);
-const CHUNK = 500;
-const RUNS = 15;
+const { values: flags } = parseArgs({
+  options: {
+    users: { type: 'string', default: '10000' },
+    meetings: { type: 'string', default: '1000000' },
+    days: { type: 'string', default: '100' },
+    connections: { type: 'string', default: '20' },
+    duration: { type: 'string', default: '10' },
+    'sample-meetings': { type: 'string', default: '30000' },
+  },
+});
+const USERS = Number(flags.users);
+const MEETINGS = Number(flags.meetings);
+const DAYS = Number(flags.days);
+const CONNECTIONS = Number(flags.connections);
+const DURATION = Number(flags.duration);
+const SAMPLE = Number(flags['sample-meetings']);
+const PAGE = 100;
+const DAY = 86_400_000;
+const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 
-const gc = (globalThis as { gc?: () => void }).gc;
-const heapMb = () => {
-  gc?.();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-};
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-
-/** Deterministic pseudo-random numbers, so every run seeds the same data. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1_664_525 + 1_013_904_223) >>> 0;
-    return s / 2 ** 32;
-  };
+interface BuildResult {
+  rows: number;
+  meetings: number;
+  ms: number;
 }
 
-/** Multi-row inserts inside one transaction per table: the fast way to load an embedded file. */
-async function insertChunks<T>(
-  db: Db,
-  rows: T[],
-  insert: (tx: Db, chunk: T[]) => Promise<unknown>,
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < rows.length; i += CHUNK) await insert(tx as unknown as Db, rows.slice(i, i + CHUNK));
+/** A statement list without the rollup upkeep, to measure what the upkeep costs. */
+function withoutRollup(db: Db, statements: Statement[]): Statement[] {
+  return statements.filter((s) => {
+    const q = (s as unknown as { getQuery?(): { sql: string } }).getQuery?.().sql ?? '';
+    return !/usage_(dirty|recomputed|daily|state)/.test(q);
   });
 }
 
-async function seedData(db: Db, connectionId: string): Promise<void> {
-  const rand = rng(42);
-  const users = Array.from({ length: USERS }, (_, i) => ({
-    connectionId,
-    userId: `u${i}`,
-    username: `user${i}`,
-    firstName: `First${i}`,
-    lastName: `Last${i % 997}`,
-    email: `user${i}@example.com`,
-    isEnterpriseAdmin: i % 500 === 0,
-    firstSeenAt: NOW - 400 * DAY_MS,
-    lastListedAt: NOW,
-    // A fifth never used their seat; 2% were removed.
-    lastActiveAt: i % 5 === 0 ? null : NOW - Math.floor(rand() * 120 * DAY_MS),
-    removedAt: i % 50 === 1 ? NOW - 10 * DAY_MS : null,
-  }));
-  await insertChunks(db, users, (tx, c) => tx.insert(bjUsers).values(c));
-  const meetings = Array.from({ length: MEETINGS }, (_, i) => ({
-    connectionId,
-    meetingUuid: `m${i}`,
-    hostEmail: `user${Math.floor(rand() * USERS)}@example.com`,
-    startTime: NOW - Math.floor(rand() * 120 * DAY_MS),
-    totalCallSeconds: Math.floor(rand() * 3600),
-    recording: rand() < 0.2,
-    contentShare: rand() < 0.5,
-    videoShare: rand() < 0.05,
-    pstn: rand() < 0.1,
-    largeMeeting: rand() < 0.02,
-    personal: rand() < 0.3,
-    syncedAt: NOW,
-  }));
-  await insertChunks(db, meetings, (tx, c) => tx.insert(bjMeetings).values(c));
-  const participants = meetings.flatMap((m, i) =>
-    Array.from({ length: PARTICIPANTS_PER_MEETING }, (_, k) => {
-      const u = Math.floor(rand() * USERS);
-      // Half identified by user id, half by e-mail only, as BlueJeans returns both shapes.
-      return {
+/** Writes users, then meetings and their history page by page, the way the sync's walks do. */
+async function build(
+  db: Db,
+  connectionId: string,
+  maxMeetings: number,
+  rollup: boolean,
+): Promise<BuildResult> {
+  const anchor = Math.floor(Date.now() / DAY) * DAY;
+  const model = new EnterpriseModel({
+    seed: 1,
+    users: USERS,
+    days: DAYS,
+    meetingsPerDay: Math.max(1, Math.round(MEETINGS / DAYS)),
+    anchor,
+  });
+  const now = Date.now();
+  let rows = 0;
+  let meetings = 0;
+  const started = performance.now();
+  const commit = async (stream: string, cursor: string, statements: Statement[]) => {
+    const page = rollup ? statements : withoutRollup(db, statements);
+    await db.batch([
+      ...(rollup ? [openVersionStatement(db, connectionId)] : []),
+      ...page,
+      checkpointStatement(db, {
         connectionId,
-        meetingGuid: `g${i}`,
-        participantKey: `p${k}-${u}`,
-        userId: k === 0 ? `u${u}` : null,
-        email: k === 0 ? null : `user${u}@example.com`,
-        minutes: Math.floor(rand() * 60),
-        joinTime: m.startTime,
-      };
-    }),
-  );
-  await insertChunks(db, participants, (tx, c) => tx.insert(bjParticipants).values(c));
+        stream,
+        runId: 'bench',
+        cursor,
+        highWater: now,
+        updatedAt: now,
+      }),
+      ...(rollup ? [closeVersionStatement(db, connectionId)] : []),
+    ] as unknown as [Statement, ...Statement[]]);
+  };
+  for (let i = 0; i < USERS; i += PAGE) {
+    const users = [];
+    for (let k = i; k < Math.min(USERS, i + PAGE); k++)
+      users.push(mapUser(toEnterpriseUser(model.users.user(k)) as never));
+    rows += users.length;
+    await commit('users', String(i), userStatements(db, connectionId, users, now));
+  }
+  const name = model.identity.name;
+  let meetingPage: ReturnType<typeof mapMeeting>[] = [];
+  let historyPage: {
+    history: ReturnType<typeof mapHistory>;
+    participants: ReturnType<typeof mapParticipants>;
+  }[] = [];
+  const flush = async () => {
+    if (meetingPage.length > 0)
+      await commit('meetings', String(meetings), meetingStatements(db, connectionId, meetingPage, now));
+    if (historyPage.length > 0)
+      await commit(
+        'meeting_history',
+        String(meetings),
+        historyStatements(db, connectionId, historyPage, now),
+      );
+    rows += meetingPage.length + historyPage.reduce((n, h) => n + 1 + h.participants.length, 0);
+    meetingPage = [];
+    historyPage = [];
+  };
+  const shapes: Parameters<Parameters<ReturnType<EnterpriseModel['query']>['forEach']>[0]>[0][] = [];
+  model.query(now, 0, {}).forEach((shape) => {
+    if (shapes.length + meetings < maxMeetings) shapes.push(shape);
+  });
+  for (const shape of shapes) {
+    const facts = model.meetings.facts(shape);
+    meetingPage.push(mapMeeting(toMeetingIndigo(facts, name) as never));
+    const h = toMeetingHistory(facts, model.meetings.participants(facts)) as {
+      meetingGuid: string;
+      participantList?: unknown[];
+    };
+    historyPage.push({
+      history: mapHistory(h as never),
+      participants: mapParticipants(h.meetingGuid, (h.participantList ?? []) as never),
+    });
+    meetings += 1;
+    if (meetingPage.length === PAGE) await flush();
+  }
+  await flush();
+  return { rows, meetings, ms: performance.now() - started };
 }
 
-async function time(label: string, runs: number, fn: () => Promise<number>): Promise<void> {
-  await fn(); // warm-up
-  const ms: number[] = [];
-  let rows = 0;
-  for (let i = 0; i < runs; i += 1) {
-    const t = performance.now();
-    rows = await fn();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  const p50 = pct(ms, 0.5);
-  console.log(
-    `${label.padEnd(26)} p50 ${p50.toFixed(1).padStart(8)} ms  p95 ${pct(ms, 0.95).toFixed(1).padStart(8)} ms  ` +
-      `${String(rows).padStart(6)} rows  ${Math.round(rows / (p50 / 1000))
-        .toLocaleString('en')
-        .padStart(10)} rows/s`,
+async function freshDb(dir: string, name: string) {
+  const url = `file:${join(dir, name)}`;
+  const client = createClient({ url });
+  await client.execute('PRAGMA journal_mode = WAL');
+  const db = createDb(client);
+  await migrateDb(db);
+  await ensureOrganization(db, 'local');
+  const { id } = await getOrCreateConnection(db, 'local', 'bluejeans');
+  return { url, db, connectionId: id, path: join(dir, name) };
+}
+
+function startServer(url: string): Promise<{ base: string; pid: number; stop(): void }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('./serve-child.ts', import.meta.url).pathname],
+    {
+      env: { ...process.env, DATABASE_URL: url, AUTH_MODE: 'local' },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
   );
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const m = /URL (\S+)/.exec(chunk.toString());
+      if (m?.[1]) resolve({ base: m[1], pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') });
+    });
+  });
+}
+
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  statuses: string;
+}
+
+async function load(
+  base: string,
+  requests: { path: string; headers?: Record<string, string> }[],
+): Promise<Load> {
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: requests.map((r) => ({ method: 'GET', path: r.path, headers: r.headers ?? {} })),
+  });
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([k, v]) => `${k}:${(v as { count: number }).count}`)
+    .join(' ');
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    statuses,
+  };
+}
+
+/** Distinct sorted/filtered/searched page URLs, fragments and full pages mixed. */
+function variedPaths(): { path: string; headers?: Record<string, string> }[] {
+  const sorts = ['name', 'email', 'last_active', 'meetings', 'minutes'];
+  const statuses = ['', 'active', 'inactive', 'never'];
+  const features = ['', 'recording', 'content_share', 'pstn'];
+  const out: { path: string; headers?: Record<string, string> }[] = [];
+  let n = 0;
+  for (const sort of sorts)
+    for (const dir of ['asc', 'desc'])
+      for (const status of statuses)
+        for (const feature of features) {
+          n += 1;
+          const q = new URLSearchParams({ sort, dir, page: String(1 + (n % 7)) });
+          if (status) q.set('status', status);
+          if (feature) q.set('feature', feature);
+          if (n % 5 === 0) q.set('q', `${String.fromCharCode(97 + (n % 26))}${n % 10}`);
+          out.push({
+            path: `/usage/users?${q}`,
+            ...(n % 2 === 0 ? { headers: { 'HX-Request': 'true', 'HX-Request-Type': 'partial' } } : {}),
+          });
+        }
+  return out;
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'seatwise-bench-'));
+  const dir = mkdtempSync(join(tmpdir(), 'seatwise-usage-bench-'));
   try {
-    const db = createDb(createClient({ url: `file:${join(dir, 'bench.db')}` }));
-    await migrateDb(db);
-    await ensureOrganization(db, 'local');
-    const { id: connectionId } = await getOrCreateConnection(db, 'local', 'bluejeans');
-    const seeded = performance.now();
-    await seedData(db, connectionId);
+    // Rollup upkeep overhead on a sample: the same pages written with and without it.
+    const withR = await freshDb(dir, 'sample-with.db');
+    const a = await build(withR.db, withR.connectionId, SAMPLE, true);
+    withR.db.$client.close();
+    const withoutR = await freshDb(dir, 'sample-without.db');
+    const b = await build(withoutR.db, withoutR.connectionId, SAMPLE, false);
+    withoutR.db.$client.close();
     console.log(
-      `seeded ${USERS} users, ${MEETINGS} meetings, ${MEETINGS * PARTICIPANTS_PER_MEETING} participants ` +
-        `in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+      `rollup upkeep on ${a.meetings} meetings (${a.rows} rows): ${(a.ms / 1000).toFixed(1)} s with,`,
     );
-    await db.$client.execute('ANALYZE');
-
-    const scope: UsageScope = await usageScope(db, 'local', NOW);
-    const params = (q: Record<string, string>) => resolveParams(UsageQuery.parse(q));
-
-    const heapBefore = heapMb();
-    await time('first page', RUNS, async () => (await loadPage(db, scope, params({}))).rows.length);
-    await time(
-      'full page model',
-      RUNS,
-      async () => (await loadUsageModel(db, scope, params({}))).rows.length,
-    );
-    await time(
-      'search "user12"',
-      RUNS,
-      async () => (await loadPage(db, scope, params({ q: 'user12' }))).total,
-    );
-    await time(
-      'sort by minutes desc',
-      RUNS,
-      async () => (await loadPage(db, scope, params({ sort: 'minutes' }))).rows.length,
-    );
-    await time(
-      'filter active+recording',
-      RUNS,
-      async () => (await loadPage(db, scope, params({ status: 'active', feature: 'recording' }))).total,
-    );
-
-    let peakHeap = heapBefore;
-    const p = params({ sort: 'minutes' });
-    await time('CSV export (all users)', 3, async () => {
-      const stream = csvStream(async (offset, limit) => {
-        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed / 1024 / 1024);
-        return listUsage(db, { ...filterOf(scope, p), sort: p.sort, dir: p.dir, offset, limit });
-      }, NOW);
-      let lines = 0;
-      const reader = stream.getReader();
-      const decoder = new TextDecoder();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        lines += decoder.decode(value).split('\r\n').length - 1;
-      }
-      return lines - 1;
-    });
     console.log(
-      `heap: ${heapBefore.toFixed(1)} MB before queries, peak ${peakHeap.toFixed(1)} MB during CSV, ` +
-        `${heapMb().toFixed(1)} MB after`,
+      `  ${(b.ms / 1000).toFixed(1)} s without: +${(((a.ms - b.ms) / b.ms) * 100).toFixed(1)}% write time (target <= 15%)`,
     );
-    db.$client.close();
+
+    const main = await freshDb(dir, 'bench.db');
+    const built = await build(main.db, main.connectionId, MEETINGS, true);
+    await main.db.$client.execute('ANALYZE');
+    main.db.$client.close();
+    const size =
+      statSync(main.path).size + (statSync(`${main.path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+    console.log(
+      `built ${USERS} users, ${built.meetings} meetings, ${built.rows} rows through the writers in ` +
+        `${(built.ms / 1000).toFixed(1)} s: ${Math.round(built.rows / (built.ms / 1000))} rows/s ` +
+        `(target >= 10,000); database ${mb(size)} MB`,
+    );
+
+    const server = await startServer(main.url);
+    try {
+      // First request builds the period table for this version and day (once).
+      let t = performance.now();
+      const warm = await fetch(`${server.base}/usage/users`);
+      await warm.text();
+      console.log(
+        `first view after the build (period table built): ${(performance.now() - t).toFixed(0)} ms`,
+      );
+      await load(server.base, [{ path: '/health' }]); // warm-up
+      const floor = await load(server.base, [{ path: '/health' }]);
+      const varied = await load(server.base, variedPaths());
+      const page = await fetch(`${server.base}/usage/users?sort=minutes`);
+      const etag = page.headers.get('etag') ?? '';
+      await page.text();
+      const repeats = await load(server.base, [
+        { path: '/usage/users?sort=minutes', headers: { 'If-None-Match': etag } },
+      ]);
+      const row = (label: string, r: Load) =>
+        console.log(
+          `${label.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(4)} ms  ` +
+            `p99 ${String(r.p99).padStart(4)} ms  ${(r.rps / floor.rps).toFixed(3).padStart(6)} of floor  [${r.statuses}]`,
+        );
+      console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s each`);
+      row('/health (floor)', floor);
+      row(`varied pages (${variedPaths().length} URLs)`, varied);
+      row('ETag repeats (304)', repeats);
+      console.log('targets: varied p99 < 50 ms and >= 1/40 (0.025) of floor; repeats >= 1/4 (0.25) of floor');
+
+      const rssBefore = rssOf(server.pid);
+      let peak = rssBefore;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, rssOf(server.pid));
+      }, 20);
+      t = performance.now();
+      const csv = await fetch(`${server.base}/usage/users.csv`);
+      const text = await csv.text();
+      const csvMs = performance.now() - t;
+      clearInterval(sampler);
+      console.log(
+        `CSV of ${text.split('\r\n').length - 2} users: ${csvMs.toFixed(0)} ms (target < 1 s), ${mb(text.length)} MB; ` +
+          `server RSS ${mb(rssBefore)} MB before, peak ${mb(peak)} MB`,
+      );
+    } finally {
+      server.stop();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
