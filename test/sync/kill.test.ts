@@ -87,12 +87,29 @@ async function reference() {
   return snapshot(db);
 }
 
+/** SQLITE_BUSY, possibly wrapped by drizzle's "Failed query" error. */
+function isBusy(err: unknown): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: string }).code === 'SQLITE_BUSY') return true;
+  }
+  return false;
+}
+
 /** Waits (polling the shared file) until the open run has fetched some records. */
 async function untilPartway(db: Db, proc: Spawned, min = 40): Promise<void> {
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
     if (proc.child.exitCode !== null) throw new Error(`exited before the kill:\n${proc.output()}`);
-    const run = await db.select().from(syncRuns).where(eq(syncRuns.status, 'running')).get();
+    // The child writes the same file; a poll that meets its write lock just polls again.
+    const run = await db
+      .select()
+      .from(syncRuns)
+      .where(eq(syncRuns.status, 'running'))
+      .get()
+      .catch((err: unknown) => {
+        if (isBusy(err)) return undefined;
+        throw err;
+      });
     const stats = run ? (JSON.parse(run.stats) as Record<string, { fetched?: number }>) : {};
     const fetched = Object.values(stats).reduce((n, s) => n + (s.fetched ?? 0), 0);
     if (fetched >= min) return;
