@@ -16,10 +16,17 @@ import type { OrgScope } from './lib/scope';
 import { createSealer, type KeyRing, type Sealer } from './lib/seal';
 import { VERSION } from './version';
 
-/** A message for the sync queue (Workers: Cloudflare Queues; Node/Deno: in process). */
+/** What started the work a sync message carries (recorded on the run and in the audit log). */
+export type SyncMessageTrigger = 'manual' | 'cron' | 'first' | 'continuation';
+
+/**
+ * A message for the sync queue (Workers: Cloudflare Queues; Node/Deno: in process). `trigger` is
+ * optional so messages from older producers (`{type, connectionId}` only) still parse; they count as cron.
+ */
 export interface SyncMessage {
   type: 'sync';
   connectionId: string;
+  trigger?: SyncMessageTrigger;
 }
 
 /** A webhook delivery to attempt (src/webhooks/deliver.ts). */

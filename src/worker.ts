@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { buildDeps, type Deps, type QueueMessage, type SyncMessage } from './deps';
 import { ConfigError, parseEnv } from './env';
 import { parseKeyRing } from './lib/seal';
+import { consumeDeadLetters } from './sync/dead-letter';
 import { consumeSyncMessages } from './sync/queue';
 import { runScheduled } from './sync/scheduler';
 
@@ -68,6 +69,9 @@ function build(env: Env): Built {
   return built;
 }
 
+/** Messages the sync queue gave up on arrive from this queue (wrangler.toml `dead_letter_queue`). */
+export const DEAD_LETTER_QUEUE = 'seatwise-sync-dlq';
+
 function misconfigured(err: unknown): Response {
   // The message names variables and expectations only, never values.
   const text = err instanceof ConfigError ? err.message : 'Seatwise could not start.';
@@ -96,6 +100,11 @@ export default {
 
   async queue(batch, env) {
     const { deps } = build(env);
-    await consumeSyncMessages(deps, batch.messages);
+    // Every message is acked or retried (with a growing delay) on its own inside the consumers.
+    if (batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith('-dlq')) {
+      await consumeDeadLetters(deps, batch.messages);
+    } else {
+      await consumeSyncMessages(deps, batch.messages);
+    }
   },
 } satisfies ExportedHandler<Env, QueueMessage>;

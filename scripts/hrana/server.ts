@@ -30,6 +30,11 @@ export interface HranaServerOptions {
   streamIdleMs?: number;
   /** How long a statement waits for another stream's write lock before failing with SQLITE_BUSY. */
   busyTimeoutMs?: number;
+  /**
+   * Tests only: `POST /__hrana/outage` with `{"down": true|false}` makes every pipeline request answer
+   * 503 (a database outage), and `GET /__hrana/stats` counts pipeline requests (subrequests of a Worker).
+   */
+  control?: boolean;
 }
 
 /** A running server. */
@@ -40,6 +45,10 @@ export interface HranaServer {
   dbPath: string;
   /** Number of open streams (interactive transactions in flight and the like); for tests. */
   openStreams(): number;
+  /** Pipeline requests answered so far (each is one HTTP round trip of a client). */
+  pipelineRequests(): number;
+  /** While down, every pipeline request answers 503, as a database outage would. */
+  setDown(down: boolean): void;
   /** Closes every stream and connection, stops listening, and removes a temp database. */
   close(): Promise<void>;
 }
@@ -155,14 +164,25 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
 
+  let pipelineRequests = 0;
+  let down = false;
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (options.control && path === '/__hrana/stats')
+      return sendJson(res, 200, { pipelineRequests, down, openStreams: live.size });
+    if (options.control && path === '/__hrana/outage' && req.method === 'POST') {
+      down = (JSON.parse((await readBody(req)) || '{}') as { down?: unknown }).down === true;
+      return sendJson(res, 200, { down });
+    }
     if (req.method === 'GET' && (path === '/' || path === '/health'))
       return send(res, 200, 'text/plain', 'ok');
     // The version check of a v2 client; v3 paths answer 404, which clients read as "v2 only".
     if (req.method === 'GET' && path === '/v2') return send(res, 200, 'text/plain', 'ok');
     if (path !== '/v2/pipeline') return send(res, 404, 'text/plain', 'Not found');
     if (req.method !== 'POST') return send(res, 405, 'text/plain', 'Method not allowed');
+    pipelineRequests += 1;
+    if (down) return send(res, 503, 'text/plain', 'Service unavailable (simulated outage)');
     // Turso answers a bad token with a plain 401, which the client surfaces as SERVER_ERROR.
     if (!authorized(req))
       return send(res, 401, 'text/plain', 'Unauthorized: the token is missing or not valid');
@@ -199,6 +219,10 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
     url: `http://127.0.0.1:${port}`,
     dbPath,
     openStreams: () => live.size,
+    pipelineRequests: () => pipelineRequests,
+    setDown: (value) => {
+      down = value;
+    },
     close() {
       closing ??= (async () => {
         await new Promise<void>((done) => {

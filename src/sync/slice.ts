@@ -19,7 +19,11 @@ import { completeRun, failRun, SYNC_ACTOR } from './run-state';
 import { STREAMS } from './streams';
 import { walkStream } from './walk';
 
-export type SyncTrigger = 'cron' | 'manual' | 'queue' | 'cli' | 'first';
+/**
+ * What started a run: `first` is the first sync after connecting (whatever found it due), `continuation`
+ * a queue message that found no open run to continue; `queue` is what older versions recorded.
+ */
+export type SyncTrigger = 'cron' | 'manual' | 'queue' | 'cli' | 'first' | 'continuation';
 
 export type SliceOutcome =
   /** The run finished; the connection is `connected` again. */
@@ -27,7 +31,14 @@ export type SliceOutcome =
   /** Budget or time ran out; run another slice to continue. */
   | { status: 'continue'; runId: string; requests: number }
   /** The slice failed; the connection is `needs_reauth` (auth) or `sync_error` (retrying later). */
-  | { status: 'failed'; kind: 'auth' | 'transient'; message: string; requests: number }
+  | {
+      status: 'failed';
+      kind: 'auth' | 'transient';
+      message: string;
+      requests: number;
+      /** The failure could not be written (the database is failing too): a queue should redeliver. */
+      unrecorded?: true;
+    }
   /** Another slice holds the lease. */
   | { status: 'busy' }
   /** Nothing to do: not connected, paused, needs reauth, not due yet, or changed under us. */
@@ -109,7 +120,8 @@ async function sliceUnderLease(
   const budget = createRequestBudget(options.requestBudget);
   let runId: string | null = null;
   try {
-    const run = (await findRunningRun(db, row.id)) ?? (await startRun(deps, row.id, input.trigger));
+    const trigger = input.trigger === 'cron' && row.lastSyncedAt == null ? 'first' : input.trigger;
+    const run = (await findRunningRun(db, row.id)) ?? (await startRun(deps, row.id, trigger));
     runId = run.id;
     const credentials = await unsealCredentials(deps.sealer, row.sealedCredentials as string, {
       orgId: row.orgId,
@@ -189,6 +201,12 @@ async function handleFailure(
   } catch (e) {
     // The database itself is failing: leave the run as it is; the lease expires and the scheduler resumes.
     deps.logger.error('sync: could not record the failure', { connectionId, err: e });
-    return { status: 'failed', kind: 'transient', message: 'could not record the failure', requests };
+    return {
+      status: 'failed',
+      kind: 'transient',
+      message: 'could not record the failure',
+      requests,
+      unrecorded: true,
+    };
   }
 }

@@ -70,7 +70,7 @@ export async function requestSyncNow(
     throw e;
   }
   if (deps.queue) {
-    await deps.queue.send({ type: 'sync', connectionId: row.id });
+    await deps.queue.send({ type: 'sync', connectionId: row.id, trigger: 'manual' });
   } else {
     startInBackground(deps, row.id, options);
   }

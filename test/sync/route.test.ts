@@ -103,7 +103,7 @@ describe('POST /connections/bluejeans/sync (Sync now)', () => {
     const env = await syncEnv({ queue: true });
     const res = await post(env, { htmx: true });
     expect(res.status).toBe(200);
-    expect(env.sent).toEqual([{ type: 'sync', connectionId: env.connectionId }]);
+    expect(env.sent).toEqual([{ type: 'sync', connectionId: env.connectionId, trigger: 'manual' }]);
     expect(pendingSyncs(env.deps)).toHaveLength(0);
     // A second click while it runs starts nothing new.
     const again = await post(env, { htmx: true });

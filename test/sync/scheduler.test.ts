@@ -6,15 +6,17 @@ import { runScheduled, syncDue } from '../../src/sync/scheduler';
 import { leaseKey, runSlice } from '../../src/sync/slice';
 import { counts, snapshot, syncEnv, TEST_SYNC } from './support';
 
-function item(body: unknown) {
-  const state = { acked: 0, retried: 0 };
+function item(body: unknown, attempts = 1) {
+  const state = { acked: 0, retried: 0, delays: [] as (number | undefined)[] };
   const it: QueueItem = {
     body,
+    attempts,
     ack: () => {
       state.acked += 1;
     },
-    retry: () => {
+    retry: (options) => {
       state.retried += 1;
+      state.delays.push(options?.delaySeconds);
     },
   };
   return { it, state };
@@ -73,8 +75,8 @@ describe('queue consumer', () => {
     const a = item(message);
     const b = item(message);
     await consumeSyncMessages(env.deps, [a.it, b.it], small);
-    expect(a.state).toEqual({ acked: 1, retried: 0 });
-    expect(b.state).toEqual({ acked: 1, retried: 0 });
+    expect(a.state).toMatchObject({ acked: 1, retried: 0 });
+    expect(b.state).toMatchObject({ acked: 1, retried: 0 });
     for (let i = 0; i < 500 && env.sent.length > 0; i++) {
       const next = env.sent.shift();
       const redelivered = item(next);
@@ -92,7 +94,7 @@ describe('queue consumer', () => {
     const env = await syncEnv({ queue: true });
     const bad = item({ type: 'nope' });
     await consumeSyncMessages(env.deps, [bad.it]);
-    expect(bad.state).toEqual({ acked: 1, retried: 0 });
+    expect(bad.state).toMatchObject({ acked: 1, retried: 0 });
 
     const real = env.deps.db;
     env.deps.db = new Proxy(real, {
@@ -101,9 +103,15 @@ describe('queue consumer', () => {
         return Reflect.get(target, prop, receiver);
       },
     });
-    const crash = item({ type: 'sync', connectionId: env.connectionId });
-    await consumeSyncMessages(env.deps, [crash.it]);
-    expect(crash.state).toEqual({ acked: 0, retried: 1 });
+    // Each redelivery waits longer: the delay grows with the attempts.
+    const delays: (number | undefined)[] = [];
+    for (const attempts of [1, 2, 3, 6]) {
+      const crash = item({ type: 'sync', connectionId: env.connectionId }, attempts);
+      await consumeSyncMessages(env.deps, [crash.it]);
+      expect(crash.state).toMatchObject({ acked: 0, retried: 1 });
+      delays.push(...crash.state.delays);
+    }
+    expect(delays).toEqual([10, 20, 40, 300]);
     env.deps.db = real;
     const row = await real.select().from(connections).where(eq(connections.id, env.connectionId)).get();
     expect(row?.state).toBe('connected');

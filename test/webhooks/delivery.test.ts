@@ -250,7 +250,7 @@ describe('webhook endpoints', () => {
     expect(r.received).toHaveLength(0);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.message).toMatchObject({ type: 'webhook' });
-    const item = (body: unknown) => ({ body, ack: () => undefined, retry: () => undefined });
+    const item = (body: unknown) => ({ body, attempts: 1, ack: () => undefined, retry: () => undefined });
     await consumeSyncMessages(t.deps, [item(sent[0]!.message)]);
     expect(r.received).toHaveLength(1);
     expect(sent[1]).toMatchObject({ message: sent[0]!.message, delaySeconds: RETRY_DELAYS_MS[0]! / 1000 });

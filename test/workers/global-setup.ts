@@ -12,11 +12,14 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { TestProject } from 'vitest/node';
 import { startHranaServer } from '../../scripts/hrana/server';
+import { startSimServer } from '../../sim/server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Base URL of the Hrana server, e.g. http://127.0.0.1:41234. */
+    /** Base URL of the Hrana server, e.g. http://127.0.0.1:41234 (with /__hrana/ controls). */
     hranaUrl: string;
+    /** Base URL of the BlueJeans simulator (with /__sim/ controls). */
+    simUrl: string;
   }
 }
 
@@ -32,10 +35,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } finally {
     client.close();
   }
-  const server = await startHranaServer({ dbUrl });
+  const server = await startHranaServer({ dbUrl, control: true });
   project.provide('hranaUrl', server.url);
+  // A small enterprise: enough for several slices, quick to sync.
+  const sim = await startSimServer({ seed: 7, users: 60, days: 30 });
+  project.provide('simUrl', sim.url);
   return async () => {
-    await server.close();
+    await Promise.allSettled([server.close(), sim.close()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }

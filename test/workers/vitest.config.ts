@@ -17,6 +17,10 @@ export default defineProject({
       miniflare: {
         bindings: {
           DATABASE_URL: inject('hranaUrl'),
+          BLUEJEANS_API_BASE: inject('simUrl'),
+          BLUEJEANS_AUTH_BASE: inject('simUrl'),
+          // The simulator has no rate limit here; 2 requests/s would make every slice take 20 s.
+          BLUEJEANS_RATE_LIMIT: '100',
           // A throwaway key ring: Workers requires SEAL_KEYS as a secret.
           SEAL_KEYS: `test:${randomBytes(32).toString('base64url')}`,
         },

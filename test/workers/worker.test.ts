@@ -3,11 +3,18 @@
  * database reached over HTTP (the Hrana server from global-setup.ts), as in production with Turso.
  */
 
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { createClient } from '@libsql/client/web';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import worker from '../../src/worker';
+import type { SyncMessage } from '../../src/deps';
+import worker, { type Env } from '../../src/worker';
 
 // Local mode serves loopback hosts only, so requests are addressed to localhost.
 const origin = 'http://localhost';
@@ -85,5 +92,192 @@ describe('scheduled', () => {
       args: [CRON],
     });
     expect(stored.rows.map((r) => [r.last_run_at, r.runs])).toEqual([[later, before + 2]]);
+  });
+});
+
+// The Worker's other half: the Sync queue as wrangler.toml configures it, and its dead-letter queue.
+const hranaUrl = inject('hranaUrl');
+const simUrl = inject('simUrl');
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields),
+  redirect: 'manual' as const,
+});
+
+async function connectionRow() {
+  const { rows } = await db.execute(
+    "SELECT id, state, last_synced_at, last_error FROM connections WHERE vendor = 'bluejeans'",
+  );
+  return rows[0]!;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Subrequests seen by the database server and the simulator so far. */
+async function subrequests(): Promise<number> {
+  const h = (await (await fetch(`${hranaUrl}/__hrana/stats`)).json()) as { pipelineRequests: number };
+  const s = (await (await fetch(`${simUrl}/__sim/stats`)).json()) as { requests: number };
+  return h.pipelineRequests + s.requests;
+}
+
+async function setDatabaseDown(down: boolean): Promise<void> {
+  const res = await fetch(`${hranaUrl}/__hrana/outage`, { method: 'POST', body: JSON.stringify({ down }) });
+  expect(res.status).toBe(200);
+}
+
+/** The Worker with its queue producer replaced by a list, so a test delivers each message itself. */
+function capturedQueueEnv() {
+  const sent: SyncMessage[] = [];
+  const queue = {
+    send: async (body: SyncMessage) => {
+      sent.push(body);
+    },
+    sendBatch: async (batch: Iterable<MessageSendRequest<SyncMessage>>) => {
+      for (const m of batch) sent.push(m.body);
+    },
+  } as unknown as Queue;
+  return { env: { ...env, SYNC_QUEUE: queue } as Env, sent };
+}
+
+let nextId = 0;
+async function deliver(e: Env, queueName: string, bodies: SyncMessage[], attempts = 1) {
+  const batch = createMessageBatch<SyncMessage>(
+    queueName,
+    bodies.map((body) => ({ id: `m${++nextId}`, timestamp: new Date(), attempts, body })),
+  );
+  // workerd's queue result names retried messages but not their delays: note what the Worker asked for.
+  const delays: (number | undefined)[] = [];
+  const messages = batch.messages.map((m) => ({
+    id: m.id,
+    timestamp: m.timestamp,
+    attempts: m.attempts,
+    body: m.body,
+    ack: () => m.ack(),
+    retry: (o?: QueueRetryOptions) => {
+      delays.push(o?.delaySeconds);
+      m.retry(o);
+    },
+  }));
+  const observed = {
+    queue: batch.queue,
+    messages,
+    ackAll: () => batch.ackAll(),
+    retryAll: () => batch.retryAll(),
+  };
+  const ctx = createExecutionContext();
+  await worker.queue(observed as unknown as MessageBatch<SyncMessage>, e);
+  return { ...(await getQueueResult(batch, ctx)), delays };
+}
+
+async function workerFetch(e: Env, path: string, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(`${origin}${path}`, init) as Parameters<typeof worker.fetch>[0],
+    e,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+describe('queue', () => {
+  it('connect, consent and Sync now: the platform queue carries every slice until the sync is done', async () => {
+    const verify = await exports.default.fetch(
+      `${origin}/connections/bluejeans`,
+      form({ appKey: 'demo-app-key', appSecret: 'demo-app-secret' }),
+    );
+    expect(verify.status).toBe(200);
+    const consent = await verify.text();
+    expect(consent).toContain('Allow Seatwise to read this BlueJeans account?');
+    const pending = consent.match(/name="pending"[^>]*value="([^"]*)"/)?.[1] ?? '';
+    const confirm = await exports.default.fetch(
+      `${origin}/connections/bluejeans/confirm`,
+      form({ pending: pending.replace(/&amp;/g, '&') }),
+    );
+    expect(confirm.status).toBe(303);
+
+    const sync = await exports.default.fetch(`${origin}/connections/bluejeans/sync`, form({}));
+    expect(sync.status).toBeLessThan(400);
+    const done = await until('the queued sync to finish', async () => {
+      const row = await connectionRow();
+      return row.state === 'connected' && row.last_synced_at != null ? row : undefined;
+    });
+    expect(done.last_error).toBeNull();
+    const runs = await db.execute('SELECT trigger, status, slices, requests FROM sync_runs');
+    expect(runs.rows.map((r) => [r.trigger, r.status])).toEqual([['manual', 'succeeded']]);
+    // More than one slice: the consumer enqueued continuations and the queue delivered them.
+    expect(Number(runs.rows[0]?.slices)).toBeGreaterThan(1);
+    const users = await db.execute('SELECT count(*) AS n FROM bj_users');
+    expect(Number(users.rows[0]?.n)).toBe(60);
+
+    const usage = await exports.default.fetch(`${origin}/usage/users`);
+    expect(usage.status).toBe(200);
+    expect(await usage.text()).toContain('<table');
+    const csv = await exports.default.fetch(`${origin}/usage/users.csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    // A header line and one line per licensed user.
+    expect((await csv.text()).trim().split(/\r?\n/).length).toBe(61);
+  });
+
+  it('a database outage: delayed retries, then the dead letter puts sync_error on the card; afterwards Sync now completes', async () => {
+    const { env: e, sent } = capturedQueueEnv();
+    const now = await workerFetch(e, '/connections/bluejeans/sync', form({}));
+    expect(now.status).toBeLessThan(400);
+    expect(sent).toEqual([{ type: 'sync', connectionId: (await connectionRow()).id, trigger: 'manual' }]);
+    const message = sent.shift()!;
+
+    await setDatabaseDown(true);
+    try {
+      const delays: (number | undefined)[] = [];
+      for (const attempts of [1, 2, 3]) {
+        const result = await deliver(e, 'seatwise-sync', [message], attempts);
+        expect(result.explicitAcks).toEqual([]);
+        expect(result.retryMessages).toHaveLength(1);
+        delays.push(...result.delays);
+      }
+      expect(delays).toEqual([10, 20, 40]);
+      // The dead-letter consumer cannot record anything yet either: it retries too.
+      const early = await deliver(e, 'seatwise-sync-dlq', [message]);
+      expect(early.retryMessages).toHaveLength(1);
+      expect(early.delays).toEqual([10]);
+    } finally {
+      await setDatabaseDown(false);
+    }
+    const dead = await deliver(e, 'seatwise-sync-dlq', [message], 2);
+    expect(dead.explicitAcks).toHaveLength(1);
+    const row = await connectionRow();
+    expect(row.state).toBe('sync_error');
+    expect(String(row.last_error)).toContain('failed deliveries');
+    const card = await exports.default.fetch(`${origin}/connections/bluejeans/card`);
+    const html = await card.text();
+    expect(html).toContain('Sync error, retrying');
+    expect(html).toContain('failed deliveries');
+
+    // The database is back: Sync now resumes the open run, slice by slice, to the end.
+    const again = await workerFetch(e, '/connections/bluejeans/sync', form({}));
+    expect(again.status).toBeLessThan(400);
+    let invocations = 0;
+    let most = 0;
+    while (sent.length > 0 && invocations < 200) {
+      const before = await subrequests();
+      const result = await deliver(e, 'seatwise-sync', sent.splice(0, 5));
+      most = Math.max(most, (await subrequests()) - before);
+      expect(result.retryMessages).toEqual([]);
+      invocations += 1;
+    }
+    const fin = await connectionRow();
+    expect(fin.state).toBe('connected');
+    expect(fin.last_error).toBeNull();
+    console.log(`workerd: ${invocations} consumer invocations, at most ${most} subrequests in one`);
   });
 });
