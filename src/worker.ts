@@ -69,8 +69,9 @@ function build(env: Env): Built {
   return built;
 }
 
-/** Messages the sync queue gave up on arrive from this queue (wrangler.toml `dead_letter_queue`). */
-export const DEAD_LETTER_QUEUE = 'seatwise-sync-dlq';
+/** Messages the sync queue gave up on arrive from this queue (wrangler.toml `dead_letter_queue`). Not
+ * exported: workerd takes every export of the main module for a handler. */
+const DEAD_LETTER_QUEUE = 'seatwise-sync-dlq';
 
 function misconfigured(err: unknown): Response {
   // The message names variables and expectations only, never values.
