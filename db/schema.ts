@@ -145,7 +145,9 @@ export const syncRuns = sqliteTable(
     connectionId: text('connection_id')
       .notNull()
       .references(() => connections.id, { onDelete: 'cascade' }),
-    trigger: text('trigger', { enum: ['cron', 'manual', 'queue', 'cli', 'first', 'continuation'] }).notNull(),
+    trigger: text('trigger', {
+      enum: ['cron', 'manual', 'queue', 'cli', 'first', 'first_connect', 'continuation'],
+    }).notNull(),
     status: text('status', { enum: SYNC_RUN_STATUSES }).notNull().default('running'),
     startedAt: integer('started_at').notNull(),
     finishedAt: integer('finished_at'),

@@ -17,7 +17,13 @@ import { createSealer, type KeyRing, type Sealer } from './lib/seal';
 import { VERSION } from './version';
 
 /** What started the work a sync message carries (recorded on the run and in the audit log). */
-export type SyncMessageTrigger = 'manual' | 'cron' | 'first' | 'continuation';
+export type SyncMessageTrigger =
+  | 'manual'
+  | 'cron'
+  | 'first_connect'
+  | 'continuation'
+  /** Sent by earlier versions for `first_connect`. */
+  | 'first';
 
 /**
  * A message for the sync queue (Workers: Cloudflare Queues; Node/Deno: in process). `trigger` is

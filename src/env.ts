@@ -82,6 +82,8 @@ export const EnvSchema = z.object({
     .min(2, 'expected at least 2 seconds')
     .max(600, 'expected at most 600 seconds')
     .default(30),
+  /** The Workers plan, for the subrequest budget of one invocation (free: 50, paid: 1,000). */
+  WORKERS_PLAN: z.enum(['free', 'paid'], { error: 'expected "free" or "paid"' }).default('free'),
   SEAL_KEYS: optionalText().superRefine((v, ctx) => {
     if (v === undefined) return;
     try {

@@ -7,6 +7,8 @@ import { createClient } from '@libsql/client/web';
 import { createApp } from './app';
 import { buildDeps, type Deps, type QueueMessage, type SyncMessage } from './deps';
 import { ConfigError, parseEnv } from './env';
+import { chargingFetch, withBudget } from './lib/invocation';
+import { createRequestBudget, SUBREQUEST_PRESETS } from './lib/request-budget';
 import { parseKeyRing } from './lib/seal';
 import { consumeDeadLetters } from './sync/dead-letter';
 import { consumeSyncMessages } from './sync/queue';
@@ -47,6 +49,8 @@ function build(env: Env): Built {
   }
   const client = createClient({
     url: config.DATABASE_URL,
+    // Every database round trip is a subrequest: charged to the invocation that makes it.
+    fetch: chargingFetch((input, init) => fetch(input, init)),
     ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
   });
   const queue = env.SYNC_QUEUE as Queue<QueueMessage> | undefined;
@@ -54,6 +58,8 @@ function build(env: Env): Built {
     config,
     client,
     keyRing: parseKeyRing(env.SEAL_KEYS),
+    // Webhook receivers are subrequests too (BlueJeans requests are taken from the slice's budget).
+    outboundFetch: chargingFetch((input, init) => fetch(input, init)),
     ...(queue
       ? {
           queue: {
@@ -101,11 +107,21 @@ export default {
 
   async queue(batch, env) {
     const { deps } = build(env);
+    // One invocation, one subrequest budget for the whole batch (WORKERS_PLAN): database round trips
+    // and BlueJeans requests alike.
+    const budget = createRequestBudget(SUBREQUEST_PRESETS[deps.config.WORKERS_PLAN]);
     // Every message is acked or retried (with a growing delay) on its own inside the consumers.
-    if (batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith('-dlq')) {
-      await consumeDeadLetters(deps, batch.messages);
-    } else {
-      await consumeSyncMessages(deps, batch.messages);
-    }
+    await withBudget(budget, async () => {
+      if (batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith('-dlq')) {
+        await consumeDeadLetters(deps, batch.messages);
+      } else {
+        await consumeSyncMessages(deps, batch.messages, {}, budget);
+      }
+    });
+    deps.logger.info('queue: invocation done', {
+      queue: batch.queue,
+      messages: batch.messages.length,
+      subrequests: budget.used,
+    });
   },
 } satisfies ExportedHandler<Env, QueueMessage>;

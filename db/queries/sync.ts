@@ -21,7 +21,15 @@ export type RunStats = Record<string, StreamStats>;
 export const DONE = 'done';
 
 export async function readCheckpoints(db: Db, connectionId: string): Promise<Map<string, CheckpointRow>> {
-  const rows = await db.select().from(syncCheckpoints).where(eq(syncCheckpoints.connectionId, connectionId));
+  return checkpointMap(await checkpointsQuery(db, connectionId));
+}
+
+/** The checkpoints query unexecuted (to batch it with other reads). */
+export function checkpointsQuery(db: Db, connectionId: string) {
+  return db.select().from(syncCheckpoints).where(eq(syncCheckpoints.connectionId, connectionId));
+}
+
+export function checkpointMap(rows: readonly CheckpointRow[]): Map<string, CheckpointRow> {
   return new Map(rows.map((r) => [r.stream, r]));
 }
 
@@ -37,12 +45,17 @@ export function checkpointStatement(db: Db, row: typeof syncCheckpoints.$inferIn
 }
 
 export async function findRunningRun(db: Db, connectionId: string): Promise<SyncRunRow | undefined> {
+  return (await runningRunQuery(db, connectionId))[0];
+}
+
+/** The open run's query unexecuted (to batch it with other reads); at most one row. */
+export function runningRunQuery(db: Db, connectionId: string) {
   return db
     .select()
     .from(syncRuns)
     .where(and(eq(syncRuns.connectionId, connectionId), eq(syncRuns.status, 'running')))
     .orderBy(desc(syncRuns.startedAt))
-    .get();
+    .limit(1);
 }
 
 export async function latestRun(db: Db, connectionId: string): Promise<SyncRunRow | undefined> {
@@ -71,9 +84,14 @@ export function runStatsStatement(db: Db, runId: string, stats: RunStats) {
     .where(eq(syncRuns.id, runId));
 }
 
-/** Adds a slice's request count (not batched: a lost count only understates the figure). */
+/** Adds a slice's request count (a lost count only understates the figure). */
 export async function addSliceToRun(db: Db, runId: string, requests: number): Promise<void> {
-  await db
+  await addSliceStatement(db, runId, requests);
+}
+
+/** `addSliceToRun` unexecuted (a slice closes with it and its lease hand-back in one round trip). */
+export function addSliceStatement(db: Db, runId: string, requests: number) {
+  return db
     .update(syncRuns)
     .set({ slices: sql`${syncRuns.slices} + 1`, requests: sql`${syncRuns.requests} + ${requests}` })
     .where(eq(syncRuns.id, runId));

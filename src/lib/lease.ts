@@ -20,9 +20,12 @@ export interface LeaseOptions {
   ttlMs: number;
 }
 
-/** Takes the lease if it is free, expired or already ours; returns whether we hold it now. */
-export async function acquireLease(db: Db, opts: LeaseOptions, now: number): Promise<boolean> {
-  const rows = await db
+/**
+ * The acquiring upsert, unexecuted, so it can share a batch (one round trip) with the reads that follow
+ * it; `heldBy` tells from its result whether the lease was taken.
+ */
+export function acquireLeaseStatement(db: Db, opts: LeaseOptions, now: number) {
+  return db
     .insert(leases)
     .values({ key: opts.key, holder: opts.holder, expiresAt: now + opts.ttlMs })
     .onConflictDoUpdate({
@@ -31,7 +34,16 @@ export async function acquireLease(db: Db, opts: LeaseOptions, now: number): Pro
       setWhere: or(lte(leases.expiresAt, now), eq(leases.holder, opts.holder)),
     })
     .returning({ holder: leases.holder });
-  return rows.length === 1 && rows[0]?.holder === opts.holder;
+}
+
+/** Whether the rows `acquireLeaseStatement` returned say that `holder` holds the lease now. */
+export function heldBy(rows: readonly { holder: string }[], holder: string): boolean {
+  return rows.length === 1 && rows[0]?.holder === holder;
+}
+
+/** Takes the lease if it is free, expired or already ours; returns whether we hold it now. */
+export async function acquireLease(db: Db, opts: LeaseOptions, now: number): Promise<boolean> {
+  return heldBy(await acquireLeaseStatement(db, opts, now), opts.holder);
 }
 
 /** Extends a lease we still hold; false when it was lost (expired and taken over). */
@@ -58,7 +70,12 @@ export const RELEASED_HOLDER = 'released';
  * (expired under its holder's id). Anyone may take it at once.
  */
 export async function handBackLease(db: Db, key: string, holder: string, now: number): Promise<void> {
-  await db
+  await handBackLeaseStatement(db, key, holder, now);
+}
+
+/** `handBackLease` unexecuted, to close a slice in the same batch as its last bookkeeping. */
+export function handBackLeaseStatement(db: Db, key: string, holder: string, now: number) {
+  return db
     .update(leases)
     .set({ holder: RELEASED_HOLDER, expiresAt: now })
     .where(and(eq(leases.key, key), eq(leases.holder, holder)));

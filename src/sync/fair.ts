@@ -16,12 +16,14 @@ import { connections } from '../../db/schema';
 export interface DueConnection {
   id: string;
   orgId: string;
+  /** Never synced: its first run is the first sync after connecting (trigger `first_connect`). */
+  lastSyncedAt?: number | null;
 }
 
 /** Every connection due now, least recently served first (same rule as dueConnectionIds). */
 export async function dueConnections(db: Db, now: number): Promise<DueConnection[]> {
   return db
-    .select({ id: connections.id, orgId: connections.orgId })
+    .select({ id: connections.id, orgId: connections.orgId, lastSyncedAt: connections.lastSyncedAt })
     .from(connections)
     .where(
       sql`${connections.sealedCredentials} is not null and (

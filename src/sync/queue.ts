@@ -7,20 +7,26 @@
  *   retried with a delay that grows with the delivery attempts; after `max_retries` the platform moves
  *   the message to the dead-letter queue, whose consumer (dead-letter.ts) shows the reason on the card.
  * - A malformed message is acked and logged: retrying it can never succeed.
+ * - On Workers the batch is one invocation with one subrequest budget (WORKERS_PLAN): each message gets
+ *   a share of what is left, and a message that can no longer get the least it needs is sent on to a
+ *   later invocation (a fresh copy, so its delivery attempts do not count towards the dead letter).
  * Messages are dispatched by `type`; add a handler to `HANDLERS` for a new kind of message.
  * Delivery is at-least-once: the lease lets one slice run at a time and every write is an upsert from a
  * checkpoint, so a duplicate is harmless.
  */
 import { z } from 'zod';
-import type { Deps, SyncMessage } from '../deps';
+import type { Deps, QueueMessage, SyncMessage } from '../deps';
+import { withBudget } from '../lib/invocation';
+import { createRequestBudget, type RequestBudget } from '../lib/request-budget';
 import { attemptDelivery } from '../webhooks/deliver';
 import type { SyncOptions } from './options';
-import { runSlice, type SyncTrigger } from './slice';
+import { MIN_SLICE_SUBREQUESTS, runSlice, type SyncTrigger } from './slice';
 
 export const SyncMessageSchema = z.object({
   type: z.literal('sync'),
   connectionId: z.string().min(1).max(64),
-  trigger: z.enum(['manual', 'cron', 'first', 'continuation']).optional(),
+  // `first` is what earlier versions sent for `first_connect`.
+  trigger: z.enum(['manual', 'cron', 'first_connect', 'first', 'continuation']).optional(),
 });
 const WebhookMessageSchema = z.object({ type: z.literal('webhook'), deliveryId: z.string().min(1).max(64) });
 
@@ -47,7 +53,12 @@ export class RetryableQueueError extends Error {
   override readonly name = 'RetryableQueueError';
 }
 
-type Handler = (deps: Deps, body: unknown, options: Partial<SyncOptions>) => Promise<void>;
+type Handler = (
+  deps: Deps,
+  body: unknown,
+  options: Partial<SyncOptions>,
+  budget: RequestBudget | undefined,
+) => Promise<void>;
 
 /** How a message of each `type` is handled (unknown types are acked and logged). */
 const HANDLERS: Record<string, Handler> = {
@@ -55,13 +66,24 @@ const HANDLERS: Record<string, Handler> = {
   webhook: handleWebhook,
 };
 
-/** Runs every message of a batch and settles each one (ack or delayed retry). */
+/**
+ * Subrequests a message of each type needs at the least (a webhook attempt: its delivery and endpoint
+ * reads, the request, the attempt's record and the delivery's update).
+ */
+const MIN_SUBREQUESTS: Record<string, number> = { sync: MIN_SLICE_SUBREQUESTS, webhook: 8 };
+
+/**
+ * Runs every message of a batch and settles each one (ack or delayed retry). With `budget` (the
+ * invocation's subrequests, on Workers) every message runs on a share of it: what is left divided by
+ * the messages still to run, but never less than the message's minimum.
+ */
 export async function consumeSyncMessages(
   deps: Deps,
   items: readonly QueueItem[],
   options: Partial<SyncOptions> = {},
+  budget?: RequestBudget,
 ): Promise<void> {
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     const type = (item.body as { type?: unknown } | null)?.type;
     const handler = typeof type === 'string' ? HANDLERS[type] : undefined;
     if (!handler) {
@@ -69,8 +91,20 @@ export async function consumeSyncMessages(
       item.ack();
       continue;
     }
+    let share: RequestBudget | undefined;
+    if (budget) {
+      const least = MIN_SUBREQUESTS[type as string] ?? 1;
+      if (budget.remaining < least) {
+        await handOn(deps, item, budget);
+        continue;
+      }
+      share = createRequestBudget(Math.max(least, Math.floor(budget.remaining / (items.length - index))), {
+        parent: budget,
+      });
+    }
     try {
-      await handler(deps, item.body, options);
+      const run = () => handler(deps, item.body, options, share);
+      await (share ? withBudget(share, run) : run());
       item.ack();
     } catch (err) {
       if (err instanceof MalformedMessage) {
@@ -89,14 +123,39 @@ export async function consumeSyncMessages(
   }
 }
 
+/**
+ * The invocation's budget cannot carry this message: a fresh copy goes to a later invocation (a
+ * `retry()` would count towards the dead letter). If even that fails, the platform redelivers it.
+ */
+async function handOn(deps: Deps, item: QueueItem, budget: RequestBudget): Promise<void> {
+  try {
+    if (!deps.queue) throw new Error('no queue to hand the message on to');
+    await deps.queue.send(item.body as QueueMessage);
+    deps.logger.info('queue: subrequest budget spent, message handed on', {
+      used: budget.used,
+      type: String((item.body as { type?: unknown }).type),
+    });
+    item.ack();
+  } catch (err) {
+    deps.logger.warn('queue: could not hand a message on; redelivering', { err });
+    item.retry({ delaySeconds: 1 });
+  }
+}
+
 class MalformedMessage extends Error {}
 
 /** What a message's trigger becomes on the run it starts. Old messages without one came from the cron. */
 function runTrigger(message: SyncMessage): SyncTrigger {
+  if (message.trigger === 'first') return 'first_connect';
   return message.trigger ?? 'cron';
 }
 
-async function handleSync(deps: Deps, body: unknown, options: Partial<SyncOptions>): Promise<void> {
+async function handleSync(
+  deps: Deps,
+  body: unknown,
+  options: Partial<SyncOptions>,
+  budget: RequestBudget | undefined,
+): Promise<void> {
   const parsed = SyncMessageSchema.safeParse(body);
   if (!parsed.success) throw new MalformedMessage();
   const message: SyncMessage = parsed.data;
@@ -104,6 +163,7 @@ async function handleSync(deps: Deps, body: unknown, options: Partial<SyncOption
     connectionId: message.connectionId,
     trigger: runTrigger(message),
     options,
+    ...(budget ? { budget } : {}),
   });
   if (outcome.status === 'continue') {
     await deps.queue?.send({ type: 'sync', connectionId: message.connectionId, trigger: 'continuation' });

@@ -73,7 +73,12 @@ export async function syncDue(deps: Deps, options: ScheduleOptions = {}): Promis
   const due = rows.map((r) => r.id);
   const result: ScheduleResult = { due, enqueued: 0, batches: 0, settled: [], served: [] };
   if (deps.queue) {
-    const messages: SyncMessage[] = due.map((connectionId) => ({ type: 'sync', connectionId }));
+    // The trigger rides in the message, so the run records why it started (as Node and Deno do).
+    const messages: SyncMessage[] = rows.map((r) => ({
+      type: 'sync',
+      connectionId: r.id,
+      trigger: r.lastSyncedAt == null ? 'first_connect' : 'cron',
+    }));
     const { queue } = deps;
     if (queue.sendBatch) {
       for (const batch of chunks(messages, MAX_BATCH)) {

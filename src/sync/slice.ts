@@ -5,25 +5,56 @@
  * page commits with its checkpoint, so the next slice (or a redelivered message) picks up exactly there.
  */
 import { eq } from 'drizzle-orm';
-import { addSliceToRun, DONE, findRunningRun, parseStats, readCheckpoints } from '../../db/queries/sync';
+import {
+  addSliceStatement,
+  type CheckpointRow,
+  checkpointMap,
+  checkpointsQuery,
+  DONE,
+  parseStats,
+  runningRunQuery,
+  type SyncRunRow,
+} from '../../db/queries/sync';
 import { connections, syncRuns } from '../../db/schema';
 import { unsealCredentials } from '../connections/credentials';
 import { StaleConnectionError, transition } from '../connections/state-machine';
 import type { ConnectionRow } from '../connections/store';
 import type { Deps } from '../deps';
 import { newId } from '../lib/ids';
-import { acquireLease, handBackLease, newHolderId, renewLease } from '../lib/lease';
-import { createRequestBudget } from '../lib/request-budget';
+import { acquireLeaseStatement, handBackLeaseStatement, heldBy, newHolderId, renewLease } from '../lib/lease';
+import { createRequestBudget, type RequestBudget } from '../lib/request-budget';
 import { type SyncOptions, syncOptions } from './options';
 import { completeRun, failRun, SYNC_ACTOR } from './run-state';
 import { STREAMS } from './streams';
 import { walkStream } from './walk';
 
 /**
- * What started a run: `first` is the first sync after connecting (whatever found it due), `continuation`
- * a queue message that found no open run to continue; `queue` is what older versions recorded.
+ * What started a run: `first_connect` is the first sync after connecting (whatever found it due),
+ * `continuation` a queue message that found no open run to continue; `queue` and `first` are what older
+ * versions recorded.
  */
-export type SyncTrigger = 'cron' | 'manual' | 'queue' | 'cli' | 'first' | 'continuation';
+export type SyncTrigger = 'cron' | 'manual' | 'queue' | 'cli' | 'first' | 'first_connect' | 'continuation';
+
+/**
+ * Subrequests a slice on a shared invocation budget keeps back from its BlueJeans requests: the write of
+ * the page just fetched (or the checkpoint of a page it could not fetch), the batch that closes the
+ * slice, one lease renewal by the heartbeat, and the token lease and store of a token minted mid-slice.
+ */
+export const SLICE_CLOSE_RESERVE = 5;
+
+/**
+ * Subrequests finishing a run takes (the final bookkeeping batch, the run's outcome in one batch, the
+ * webhook events' reads and writes). A slice that walked every stream but has less than this left ends
+ * as `continue`: the next slice walks nothing and only finishes.
+ */
+export const COMPLETE_SUBREQUESTS = 16;
+
+/**
+ * The least a slice needs to get anywhere: the opening batch, the state change and the run row, a
+ * token (cache read, lease, mint, store, release), one page with its write, and the closing batch.
+ * Below this the queue consumer hands the message on to a later invocation instead of starting.
+ */
+export const MIN_SLICE_SUBREQUESTS = 14;
 
 export type SliceOutcome =
   /** The run finished; the connection is `connected` again. */
@@ -50,6 +81,12 @@ export interface SliceInput {
   /** Start a run even when the connection is not due yet (the CLI's `--connection`). */
   force?: boolean;
   options?: Partial<SyncOptions>;
+  /**
+   * The budget of the invocation (Workers) this slice draws from: its BlueJeans requests are taken from
+   * it, and it stops early enough that its database round trips fit too. Without one (Node, Deno, the
+   * CLI) only `options.requestBudget` bounds the slice's BlueJeans requests.
+   */
+  budget?: RequestBudget;
 }
 
 export const leaseKey = (connectionId: string) => `sync:${connectionId}`;
@@ -58,28 +95,68 @@ export const leaseKey = (connectionId: string) => `sync:${connectionId}`;
 export async function runSlice(deps: Deps, input: SliceInput): Promise<SliceOutcome> {
   const options = syncOptions({ leaseTtlMs: deps.config.SYNC_LEASE_TTL_SECONDS * 1000, ...input.options });
   const lease = { key: leaseKey(input.connectionId), holder: newHolderId('sync'), ttlMs: options.leaseTtlMs };
-  if (!(await acquireLease(deps.db, lease, deps.clock.now()))) return { status: 'busy' };
-  const renew = () => renewLease(deps.db, lease, deps.clock.now());
-  // Pages renew the lease too, but one page can wait long (rate limits, retries): a timer keeps a live
-  // holder's short lease alive, so only a dead holder lets it lapse.
-  const heartbeat = setInterval(
-    () => {
-      renew().catch(() => undefined);
-    },
-    Math.max(500, Math.floor(options.leaseTtlMs / 3)),
-  );
+  const { db } = deps;
+  // One round trip opens the slice: the lease, and what the slice reads before its first page.
+  const [held, rows, runs, checkpoints] = await db.batch([
+    acquireLeaseStatement(db, lease, deps.clock.now()),
+    db.select().from(connections).where(eq(connections.id, input.connectionId)),
+    runningRunQuery(db, input.connectionId),
+    checkpointsQuery(db, input.connectionId),
+  ]);
+  if (!heldBy(held, lease.holder)) return { status: 'busy' };
+  const renewEveryMs = Math.max(500, Math.floor(options.leaseTtlMs / 3));
+  const state: LeaseState = {
+    lost: false,
+    renewedAt: deps.clock.now(),
+    renewEveryMs,
+    renew: async () => false,
+  };
+  state.renew = async () => {
+    const ok = await renewLease(db, lease, deps.clock.now());
+    if (ok) state.renewedAt = deps.clock.now();
+    else state.lost = true;
+    return ok;
+  };
+  // One page can wait long (rate limits, retries): a timer keeps a live holder's short lease alive, so
+  // only a dead holder lets it lapse. Pages renew it only when the timer has not lately (round trips
+  // count against the invocation's subrequests on Workers).
+  const heartbeat = setInterval(() => {
+    state.renew().catch(() => undefined);
+  }, renewEveryMs);
   (heartbeat as { unref?: () => void }).unref?.();
+  const closing: Closing = {};
   try {
-    return await sliceUnderLease(deps, input, options, renew);
+    const loaded = { row: rows[0], run: runs[0], checkpoints: checkpointMap(checkpoints) };
+    return await sliceUnderLease(deps, input, options, loaded, state, closing);
   } finally {
     clearInterval(heartbeat);
-    // Handed back with a marker, so readers can tell "between slices" from "holder died" (interrupted.ts).
-    await handBackLease(deps.db, lease.key, lease.holder, deps.clock.now()).catch(() => undefined);
+    // Handed back with a marker, so readers can tell "between slices" from "holder died" (interrupted.ts);
+    // in the same round trip as the slice's count on its run.
+    const handBack = handBackLeaseStatement(db, lease.key, lease.holder, deps.clock.now());
+    const close = closing.runId
+      ? db.batch([addSliceStatement(db, closing.runId, closing.requests ?? 0), handBack])
+      : handBack;
+    await Promise.resolve(close).catch(() => undefined);
   }
 }
 
-async function loadRow(deps: Deps, id: string): Promise<ConnectionRow | undefined> {
-  return deps.db.select().from(connections).where(eq(connections.id, id)).get();
+interface LeaseState {
+  lost: boolean;
+  renewedAt: number;
+  renewEveryMs: number;
+  renew(): Promise<boolean>;
+}
+
+/** The run's slice count, left for the closing batch. */
+interface Closing {
+  runId?: string;
+  requests?: number;
+}
+
+interface Loaded {
+  row: ConnectionRow | undefined;
+  run: SyncRunRow | undefined;
+  checkpoints: Map<string, CheckpointRow>;
 }
 
 function isDue(row: ConnectionRow, now: number): boolean {
@@ -90,11 +167,13 @@ async function sliceUnderLease(
   deps: Deps,
   input: SliceInput,
   options: SyncOptions,
-  renew: () => Promise<boolean>,
+  loaded: Loaded,
+  lease: LeaseState,
+  closing: Closing,
 ): Promise<SliceOutcome> {
   const { db, clock } = deps;
   const sliceStart = clock.now();
-  let row = await loadRow(deps, input.connectionId);
+  let row = loaded.row;
   if (!row) return { status: 'skipped', reason: 'unknown connection' };
   if (!row.sealedCredentials) return { status: 'skipped', reason: 'no credentials' };
   if (row.state !== 'syncing') {
@@ -117,11 +196,17 @@ async function sliceUnderLease(
     }
   }
 
-  const budget = createRequestBudget(options.requestBudget);
+  // BlueJeans requests: at most `requestBudget` a slice and, on Workers, what the invocation has left
+  // after the slice's closing round trips.
+  const invocation = input.budget;
+  const budget = createRequestBudget(
+    options.requestBudget,
+    invocation ? { parent: invocation, reserve: SLICE_CLOSE_RESERVE } : {},
+  );
   let runId: string | null = null;
   try {
-    const trigger = input.trigger === 'cron' && row.lastSyncedAt == null ? 'first' : input.trigger;
-    const run = (await findRunningRun(db, row.id)) ?? (await startRun(deps, row.id, trigger));
+    const trigger = input.trigger === 'cron' && row.lastSyncedAt == null ? 'first_connect' : input.trigger;
+    const run = loaded.run ?? (await startRun(deps, row.id, trigger));
     runId = run.id;
     const credentials = await unsealCredentials(deps.sealer, row.sealedCredentials as string, {
       orgId: row.orgId,
@@ -132,13 +217,13 @@ async function sliceUnderLease(
       { budget },
     );
     const stats = parseStats(run.stats);
-    const checkpoints = await readCheckpoints(db, row.id);
-    let leaseLost = false;
+    // Read with the lease; a run just started has none of its own yet, and older ones are still valid.
+    const checkpoints = loaded.checkpoints;
     const keepGoing = async () => {
-      if (!(await renew())) {
-        leaseLost = true;
-        return false;
-      }
+      if (lease.lost) return false;
+      if (clock.now() - lease.renewedAt >= lease.renewEveryMs && !(await lease.renew())) return false;
+      // On a shared budget, stop at this page boundary when no BlueJeans request is left for another.
+      if (invocation && budget.remaining < 1) return false;
       return clock.now() - sliceStart < options.timeBudgetMs;
     };
     for (const spec of STREAMS) {
@@ -157,13 +242,23 @@ async function sliceUnderLease(
         keepGoing,
       });
       if (result === 'paused') {
-        await addSliceToRun(db, run.id, budget.used);
-        if (leaseLost) return { status: 'busy' };
+        closing.runId = run.id;
+        closing.requests = budget.used;
+        if (lease.lost) return { status: 'busy' };
         return { status: 'continue', runId: run.id, requests: budget.used };
       }
     }
-    await addSliceToRun(db, run.id, budget.used);
-    const fresh = await loadRow(deps, row.id);
+    if (invocation && invocation.remaining < COMPLETE_SUBREQUESTS) {
+      // Every stream is done but finishing would not fit: the next slice only finishes.
+      closing.runId = run.id;
+      closing.requests = budget.used;
+      return { status: 'continue', runId: run.id, requests: budget.used };
+    }
+    const [, freshRows] = await db.batch([
+      addSliceStatement(db, run.id, budget.used),
+      db.select().from(connections).where(eq(connections.id, row.id)),
+    ]);
+    const fresh = freshRows[0];
     // Disconnected or paused while this slice ran: the run must not bring the connection back.
     if (fresh?.state !== 'syncing') return { status: 'skipped', reason: 'changed meanwhile' };
     await completeRun(deps, fresh, run.id, run.startedAt, options);
@@ -193,8 +288,10 @@ async function handleFailure(
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
   });
   try {
-    if (runId) await addSliceToRun(deps.db, runId, requests);
-    const row = await loadRow(deps, connectionId);
+    const select = deps.db.select().from(connections).where(eq(connections.id, connectionId));
+    const row = runId
+      ? (await deps.db.batch([addSliceStatement(deps.db, runId, requests), select]))[1][0]
+      : await select.get();
     if (row?.state !== 'syncing') return { status: 'skipped', reason: 'changed meanwhile' };
     const { kind, message } = await failRun(deps, row, runId, error);
     return { status: 'failed', kind, message, requests };

@@ -43,7 +43,7 @@ export async function requestSyncNow(
       detail: { trigger: 'manual' },
       at: deps.clock.now(),
     });
-    if (deps.queue) await deps.queue.send({ type: 'sync', connectionId: row.id });
+    if (deps.queue) await deps.queue.send({ type: 'sync', connectionId: row.id, trigger: 'manual' });
     else startInBackground(deps, row.id, options);
     return { started: true, resumed: true, row };
   }

@@ -102,7 +102,7 @@ describe('dead-letter consumer', () => {
 });
 
 describe('triggers', () => {
-  it('records the first sync after connecting as first, and a continuation continues the open run', async () => {
+  it('records the first sync after connecting as first_connect, and a continuation continues the open run', async () => {
     const env = await syncEnv({ queue: true });
     const small = { ...TEST_SYNC, requestBudget: 4 };
     await consumeSyncMessages(env.deps, [item({ type: 'sync', connectionId: env.connectionId }).it], small);
@@ -123,7 +123,7 @@ describe('triggers', () => {
       .where(eq(syncRuns.connectionId, env.connectionId))
       .orderBy(syncRuns.startedAt);
     expect(runs.map((r) => [r.trigger, r.status])).toEqual([
-      ['first', 'succeeded'],
+      ['first_connect', 'succeeded'],
       ['manual', 'succeeded'],
     ]);
   });

@@ -116,6 +116,10 @@ describe('scheduler fairness with 100 organizations', () => {
     expect(result.batches).toBe(1);
     expect(batches.map((b) => b.length)).toEqual([100]);
     expect(new Set(batches.flat().map((m) => m.connectionId)).size).toBe(100);
-    expect(batches[0]![0]).toEqual({ type: 'sync', connectionId: expect.any(String) });
+    expect(batches[0]![0]).toEqual({
+      type: 'sync',
+      connectionId: expect.any(String),
+      trigger: 'first_connect',
+    });
   });
 });

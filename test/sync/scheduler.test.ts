@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { connections, cronHeartbeats, leases } from '../../db/schema';
+import { connections, cronHeartbeats, leases, syncRuns } from '../../db/schema';
 import { consumeSyncMessages, type QueueItem } from '../../src/sync/queue';
 import { runScheduled, syncDue } from '../../src/sync/scheduler';
 import { leaseKey, runSlice } from '../../src/sync/slice';
@@ -40,9 +40,28 @@ describe('scheduler', () => {
     const env = await syncEnv({ queue: true });
     const result = await syncDue(env.deps, { sync: TEST_SYNC });
     expect(result.due).toEqual([env.connectionId]);
-    expect(env.sent).toEqual([{ type: 'sync', connectionId: env.connectionId }]);
+    // Never synced yet: the message says it is the first sync after connecting.
+    expect(env.sent).toEqual([{ type: 'sync', connectionId: env.connectionId, trigger: 'first_connect' }]);
     expect((await env.row()).state).toBe('connected');
     expect((await counts(env.deps.db)).bj_meetings).toBe(0);
+  });
+
+  it('fans out a synced connection due again as a cron message, and its run records cron', async () => {
+    const env = await syncEnv({ queue: true });
+    await env.syncToEnd();
+    env.clock.advance(16 * 60_000);
+    await syncDue(env.deps, { sync: TEST_SYNC });
+    expect(env.sent).toEqual([{ type: 'sync', connectionId: env.connectionId, trigger: 'cron' }]);
+    for (let i = 0; i < 300 && env.sent.length > 0; i++) {
+      const next = env.sent.shift()!;
+      if (i > 0) expect(next).toMatchObject({ trigger: 'continuation' });
+      await consumeSyncMessages(env.deps, [item(next).it], TEST_SYNC);
+    }
+    const runs = await env.deps.db.select().from(syncRuns).orderBy(syncRuns.startedAt);
+    expect(runs.map((r) => [r.trigger, r.status])).toEqual([
+      ['cli', 'succeeded'],
+      ['cron', 'succeeded'],
+    ]);
   });
 
   it('finds a syncing connection whose lease expired (a crashed run) and resumes it', async () => {

@@ -281,3 +281,45 @@ describe('queue', () => {
     console.log(`workerd: ${invocations} consumer invocations, at most ${most} subrequests in one`);
   });
 });
+
+describe('subrequest budget (WORKERS_PLAN=free)', () => {
+  it('a full sync keeps every consumer invocation within 50 subrequests, batches of five messages included', async () => {
+    const { env: e, sent } = capturedQueueEnv();
+    expect(e.WORKERS_PLAN).toBe('free');
+    // Forget every checkpoint: the next run walks the whole first look-back again (a full sync).
+    await db.execute('DELETE FROM sync_checkpoints');
+    const now = await workerFetch(e, '/connections/bluejeans/sync', form({}));
+    expect(now.status).toBeLessThan(400);
+    expect(sent).toHaveLength(1);
+    // At-least-once delivery: the platform may hand the same message over several times in one batch.
+    const first = sent.shift()!;
+    sent.push(first, first, first, first, first);
+    const perInvocation: number[] = [];
+    let fullBatches = 0;
+    while (sent.length > 0 && perInvocation.length < 300) {
+      const batch = sent.splice(0, 5);
+      if (batch.length === 5) fullBatches += 1;
+      // Real requests as the database server and the simulator received them: every fetch the
+      // invocation made, whichever code made it.
+      const before = await subrequests();
+      const result = await deliver(e, 'seatwise-sync', batch);
+      perInvocation.push((await subrequests()) - before);
+      expect(result.retryMessages).toEqual([]);
+    }
+    const row = await connectionRow();
+    expect(row.state).toBe('connected');
+    expect(row.last_error).toBeNull();
+    const runs = await db.execute(
+      "SELECT status, slices FROM sync_runs WHERE trigger = 'manual' ORDER BY started_at DESC LIMIT 1",
+    );
+    expect(runs.rows[0]?.status).toBe('succeeded');
+    const users = await db.execute('SELECT count(*) AS n FROM bj_users');
+    expect(Number(users.rows[0]?.n)).toBe(60);
+    expect(fullBatches).toBeGreaterThan(0);
+    expect(Math.max(...perInvocation)).toBeLessThanOrEqual(50);
+    console.log(
+      `workerd free plan: ${perInvocation.length} invocations, subrequests per invocation max ${Math.max(...perInvocation)}, ` +
+        `total ${perInvocation.reduce((a, b) => a + b, 0)}, slices ${runs.rows[0]?.slices}`,
+    );
+  });
+});
