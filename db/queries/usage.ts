@@ -12,7 +12,17 @@ import type { Db } from '../client';
 import { bjDailyUsage, bjUsers, organizations } from '../schema';
 import { bumpOrgVersionStatements } from './rollups';
 
-export const USAGE_SORTS = ['name', 'email', 'last_active', 'meetings', 'minutes'] as const;
+export const USAGE_SORTS = [
+  'name',
+  'email',
+  'status',
+  'recommendation',
+  'last_active',
+  'meetings',
+  'attended',
+  'minutes',
+  'features',
+] as const;
 export type UsageSort = (typeof USAGE_SORTS)[number];
 export type SortDir = 'asc' | 'desc';
 
@@ -97,9 +107,16 @@ const FEATURE_COLUMN: Record<Feature, string> = {
 const SORT_EXPR: Record<UsageSort, string> = {
   name: 'name COLLATE NOCASE',
   email: 'email COLLATE NOCASE',
+  // Ascending puts the seats that need attention first.
+  status: "CASE status WHEN 'never' THEN 0 WHEN 'inactive' THEN 1 WHEN 'active' THEN 2 ELSE 3 END",
+  recommendation:
+    "CASE recommendation WHEN 'reclaim' THEN 0 WHEN 'attendee_only' THEN 1 WHEN 'new' THEN 2 WHEN 'keep' THEN 3 WHEN 'exempt' THEN 4 ELSE 5 END",
   last_active: 'last_active_at',
   meetings: 'meetings_hosted',
+  attended: 'meetings_attended',
   minutes: 'minutes',
+  // Meetings that used any feature, summed over the features (a rough "how much of the licence is used").
+  features: '(f_recording + f_content_share + f_video_share + f_pstn + f_large_meeting + f_personal)',
 };
 
 /**

@@ -27,7 +27,7 @@ export function EmbedMessage({
   return (
     <EmbedPage title={title}>
       <section class="card" id="embed-message" aria-labelledby="embed-message-title">
-        <h3 id="embed-message-title">{title}</h3>
+        <h2 id="embed-message-title">{title}</h2>
         <p role="alert">{message}</p>
         {forDeveloper ? (
           <p class="muted">
@@ -45,7 +45,7 @@ export function OpenOutside({ label, href }: { label: string; href: string }) {
   return (
     <EmbedPage title={label}>
       <section class="card" aria-labelledby="open-title">
-        <h3 id="open-title">{label}</h3>
+        <h2 id="open-title">{label}</h2>
         <p>
           This step opens Seatwise in a new window, because BlueJeans’ sign-in never runs inside another
           site’s frame.

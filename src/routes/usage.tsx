@@ -17,7 +17,7 @@ import { matchesEtag, REVALIDATE_HEADERS, usageEtag } from '../usage/etag';
 import { filterOf, loadPage, loadUsageModel, type UsageScope, usageScope } from '../usage/load';
 import { describeIssues, resolveParams, type UsageParams, UsageQuery, usageUrl } from '../usage/query-params';
 import { UsageBody, UsageEmpty, UsagePage } from '../views/usage-page';
-import { UsageResults } from '../views/usage-table';
+import { ResultsAnnouncement, resultsSummary, UsageResults } from '../views/usage-table';
 import { validate } from './validate';
 
 type Ctx = Context<AppEnv>;
@@ -91,15 +91,18 @@ export const usageRoutes = new Hono<AppEnv>()
     if (fragment) {
       const page = await loadPage(c.var.scope.db, scope, params);
       return c.html(
-        <UsageResults
-          rows={page.rows}
-          total={page.total}
-          params={params}
-          now={scope.now}
-          periodDays={scope.thresholdDays}
-          recommend={scope.recommend}
-          canSelect={canSelect(c, scope)}
-        />,
+        <>
+          <UsageResults
+            rows={page.rows}
+            total={page.total}
+            params={params}
+            now={scope.now}
+            periodDays={scope.thresholdDays}
+            recommend={scope.recommend}
+            canSelect={canSelect(c, scope)}
+          />
+          <ResultsAnnouncement text={resultsSummary(page.total, params.page, page.rows.length)} oob />
+        </>,
       );
     }
     const model = {

@@ -15,7 +15,9 @@ const blank = (v: unknown) => (v === '' ? undefined : v);
 
 /** Descending first for figures (the heaviest users lead), ascending for text. */
 export function defaultDir(sort: UsageSort): 'asc' | 'desc' {
-  return sort === 'name' || sort === 'email' ? 'asc' : 'desc';
+  return sort === 'name' || sort === 'email' || sort === 'status' || sort === 'recommendation'
+    ? 'asc'
+    : 'desc';
 }
 
 export const UsageQuery = z.object({

@@ -75,7 +75,7 @@ export function AuditLog({ entries, now, olderUrl }: AuditLogProps) {
   if (entries.length === 0) return <p class="muted">Nothing has happened yet.</p>;
   return (
     <>
-      <table>
+      <table class="stack">
         <caption class="visually-hidden">Activity log, newest first</caption>
         <thead>
           <tr>
@@ -88,11 +88,11 @@ export function AuditLog({ entries, now, olderUrl }: AuditLogProps) {
         <tbody>
           {entries.map((e) => (
             <tr>
-              <td>
+              <td data-label="When">
                 <When at={e.at} now={now} />
               </td>
-              <td>{e.actor}</td>
-              <td>{ACTION_LABEL[e.action as AuditAction] ?? e.action}</td>
+              <td data-label="Who">{e.actor}</td>
+              <td data-label="What">{ACTION_LABEL[e.action as AuditAction] ?? e.action}</td>
               <td>
                 <Details detail={e.detail} />
               </td>

@@ -48,25 +48,27 @@ export function AdoptionChart({ bars, activeUsers, periodDays }: AdoptionChartPr
           ))}
         </g>
       </svg>
-      <table class="visually-hidden">
-        <caption>{`${title} (data table)`}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Feature</th>
-            <th scope="col">Active users who used it</th>
-            <th scope="col">Share of active users</th>
-          </tr>
-        </thead>
-        <tbody>
-          {bars.map((b) => (
+      <div class="visually-hidden">
+        <table>
+          <caption>{`${title} (data table)`}</caption>
+          <thead>
             <tr>
-              <th scope="row">{b.label}</th>
-              <td>{b.count}</td>
-              <td>{percent(b.share)}</td>
+              <th scope="col">Feature</th>
+              <th scope="col">Active users who used it</th>
+              <th scope="col">Share of active users</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {bars.map((b) => (
+              <tr>
+                <th scope="row">{b.label}</th>
+                <td>{b.count}</td>
+                <td>{percent(b.share)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

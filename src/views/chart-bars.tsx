@@ -95,23 +95,25 @@ export function BarChart({ id, title, unit, points }: BarChartProps) {
           )}
         </g>
       </svg>
-      <table class="visually-hidden">
-        <caption>{`${title} (data table)`}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">{unit}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {points.map((p) => (
+      <div class="visually-hidden">
+        <table>
+          <caption>{`${title} (data table)`}</caption>
+          <thead>
             <tr>
-              <th scope="row">{p.label}</th>
-              <td>{p.value == null ? 'no data' : p.value}</td>
+              <th scope="col">Day</th>
+              <th scope="col">{unit}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr>
+                <th scope="row">{p.label}</th>
+                <td>{p.value == null ? 'no data' : p.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

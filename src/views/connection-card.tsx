@@ -119,7 +119,7 @@ export function ConnectionCard({ model }: { model: ConnectionCardModel }) {
       <div class="card-head">
         <BlueJeansLogo />
         <div>
-          <h3 id="bluejeans-card-title">BlueJeans</h3>
+          <h2 id="bluejeans-card-title">BlueJeans</h2>
           <p class="muted" style="margin:0">
             Video meetings: who holds a licence, who meets, and which features they use.
           </p>
@@ -134,8 +134,11 @@ export function ConnectionCard({ model }: { model: ConnectionCardModel }) {
         </p>
         {model.notice ? <p class="notice">{model.notice}</p> : null}
       </div>
-      {model.state === 'syncing' && model.sync ? (
-        <Progress sync={model.sync} interrupted={Boolean(model.interrupted)} />
+      {model.state === 'syncing' ? (
+        <Progress
+          sync={model.sync ?? { phase: 'Starting', done: 0 }}
+          interrupted={Boolean(model.interrupted)}
+        />
       ) : null}
       <Facts model={model} />
       {model.lastError && (model.state === 'sync_error' || model.state === 'needs_reauth') ? (

@@ -19,9 +19,9 @@ export function DisconnectConfirm(props: DisconnectConfirmProps) {
     props.enterpriseName ?? (props.enterpriseId ? `enterprise ${props.enterpriseId}` : 'BlueJeans');
   return (
     <section class="card" id="bluejeans-card" data-state={props.state} aria-labelledby="disconnect-title">
-      <h3 id="disconnect-title" tabindex={-1}>
+      <h2 id="disconnect-title" tabindex={-1}>
         Disconnect {name}?
-      </h3>
+      </h2>
       <p>
         Seatwise asks BlueJeans to revoke its access token, then erases the stored credentials. Syncing stops.
       </p>

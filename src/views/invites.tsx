@@ -74,7 +74,7 @@ export function InvitesPanel(props: InvitesPanelProps) {
       {props.invites.length === 0 ? (
         <p class="muted">No open invites.</p>
       ) : (
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">Open invites</caption>
           <thead>
             <tr>
@@ -89,11 +89,11 @@ export function InvitesPanel(props: InvitesPanelProps) {
           <tbody>
             {props.invites.map((i) => (
               <tr>
-                <td>{i.email}</td>
-                <td>
+                <td data-label="For">{i.email}</td>
+                <td data-label="Created">
                   <When at={i.createdAt} now={props.now} /> by {i.createdBy}
                 </td>
-                <td>
+                <td data-label="Expires">
                   <When at={i.expiresAt} now={props.now} />
                 </td>
                 <td>

@@ -30,6 +30,11 @@ export function Layout({ title, children, embed = false, scripts = [] }: LayoutP
         </head>
         <body class={embed ? 'embed' : undefined}>
           {embed ? null : (
+            <a class="skip-link" href="#main">
+              Skip to content
+            </a>
+          )}
+          {embed ? null : (
             <header class="top">
               <a class="brand" href="/">
                 Seatwise
@@ -43,7 +48,10 @@ export function Layout({ title, children, embed = false, scripts = [] }: LayoutP
               </nav>
             </header>
           )}
-          <main id="main">{children}</main>
+          {/* tabindex -1: the skip link moves focus (not only the scroll position) into the content. */}
+          <main id="main" tabindex={-1}>
+            {children}
+          </main>
         </body>
       </html>
     </>

@@ -140,34 +140,37 @@ function PlanTerms({ s }: { s: LicenceSummary }) {
       </p>
       <h3>PSTN share of minutes per month</h3>
       <p class="muted">{`A surcharge applies to months where PSTN minutes exceed ${PSTN_SURCHARGE_PERCENT}% of all minutes.`}</p>
-      <table class="usage-table" id="pstn-share">
-        <thead>
-          <tr>
-            <th scope="col">Month</th>
-            <th scope="col" class="num">
-              PSTN minutes
-            </th>
-            <th scope="col" class="num">
-              All minutes
-            </th>
-            <th scope="col" class="num">
-              Share
-            </th>
-            <th scope="col">Surcharge</th>
-          </tr>
-        </thead>
-        <tbody>
-          {s.pstn.map((m) => (
-            <tr data-over={m.over ? 'yes' : 'no'}>
-              <th scope="row">{m.month}</th>
-              <td class="num">{m.pstnMinutes}</td>
-              <td class="num">{m.totalMinutes}</td>
-              <td class="num">{m.percent}</td>
-              <td>{m.over ? <span class="badge bad">over 35%</span> : <span class="muted">no</span>}</td>
+      {/* Focusable, so a keyboard can scroll it where it is wider than a phone. */}
+      <section class="table-scroll" tabindex={0} aria-label="PSTN share per month">
+        <table class="usage-table" id="pstn-share">
+          <thead>
+            <tr>
+              <th scope="col">Month</th>
+              <th scope="col" class="num">
+                PSTN minutes
+              </th>
+              <th scope="col" class="num">
+                All minutes
+              </th>
+              <th scope="col" class="num">
+                Share
+              </th>
+              <th scope="col">Surcharge</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {s.pstn.map((m) => (
+              <tr data-over={m.over ? 'yes' : 'no'}>
+                <th scope="row">{m.month}</th>
+                <td class="num">{m.pstnMinutes}</td>
+                <td class="num">{m.totalMinutes}</td>
+                <td class="num">{m.percent}</td>
+                <td>{m.over ? <span class="badge bad">over 35%</span> : <span class="muted">no</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
     </section>
   );
 }
@@ -207,25 +210,27 @@ function MonthChart({ points }: { points: { month: string; hosts: number }[] }) 
           );
         })}
       </svg>
-      <table class="usage-table" id="active-hosts">
-        <caption>Distinct hosts per month (table)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Month</th>
-            <th scope="col" class="num">
-              Hosts
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {points.map((p) => (
+      <section class="table-scroll" tabindex={0} aria-label="Distinct hosts per month">
+        <table class="usage-table" id="active-hosts">
+          <caption>Distinct hosts per month (table)</caption>
+          <thead>
             <tr>
-              <th scope="row">{p.month}</th>
-              <td class="num">{p.hosts}</td>
+              <th scope="col">Month</th>
+              <th scope="col" class="num">
+                Hosts
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr>
+                <th scope="row">{p.month}</th>
+                <td class="num">{p.hosts}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
     </figure>
   );
 }

@@ -33,7 +33,8 @@ export function MembersPanel(p: MembersProps) {
           {p.error}
         </p>
       ) : null}
-      <table>
+      <table class="stack">
+        <caption class="visually-hidden">Members of this organization</caption>
         <thead>
           <tr>
             <th scope="col">Email</th>
@@ -49,8 +50,8 @@ export function MembersPanel(p: MembersProps) {
             const lastAdmin = m.role === 'admin' && admins <= 1;
             return (
               <tr>
-                <td>{m.email}</td>
-                <td>
+                <td data-label="Email">{m.email}</td>
+                <td data-label="Role">
                   <form
                     method="post"
                     action="/members/role"
@@ -77,7 +78,9 @@ export function MembersPanel(p: MembersProps) {
                     )}
                   </form>
                 </td>
-                <td class="muted">{m.createdBy}</td>
+                <td class="muted" data-label="Added by">
+                  {m.createdBy}
+                </td>
                 <td>
                   {lastAdmin ? null : (
                     <form

@@ -13,7 +13,7 @@ import { BarChart } from './chart-bars';
 import { formatDate } from './format';
 import { Layout } from './layout';
 import { ThresholdForm } from './usage-settings';
-import { UsageFilters, UsageResults } from './usage-table';
+import { ResultsAnnouncement, resultsSummary, UsageFilters, UsageResults } from './usage-table';
 import { UsageTiles } from './usage-tiles';
 
 export const BODY_ID = 'usage-body';
@@ -109,6 +109,7 @@ export function UsageBody({ model }: { model: UsageModel }) {
       </section>
       <h2>Users</h2>
       <UsageFilters params={params} />
+      <ResultsAnnouncement text={resultsSummary(model.total, params.page, model.rows.length)} />
       <UsageResults
         rows={model.rows}
         total={model.total}

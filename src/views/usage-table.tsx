@@ -41,6 +41,36 @@ const REC_TONE: Record<Recommendation, string> = {
   new: 'idle',
 };
 
+export const ANNOUNCE_ID = 'usage-announce';
+
+/** The one short sentence a screen reader hears after a search, filter, sort or page change. */
+export function resultsSummary(total: number, page: number, rowsShown: number): string {
+  if (total === 0) return 'No users match.';
+  const first = (page - 1) * PAGE_SIZE + 1;
+  const users = `${total} user${total === 1 ? '' : 's'}`;
+  return rowsShown === 0 || rowsShown >= total
+    ? `${users}.`
+    : `${users}, showing ${first} to ${first + rowsShown - 1}.`;
+}
+
+/**
+ * The polite live region: the only part of the usage page announced on change (never the whole table).
+ * It stays in place; fragment responses refill it out of band, so screen readers hear the new text.
+ */
+export function ResultsAnnouncement({ text, oob = false }: { text: string; oob?: boolean }) {
+  return (
+    <p
+      id={ANNOUNCE_ID}
+      class="visually-hidden"
+      role="status"
+      aria-live="polite"
+      hx-swap-oob={oob ? 'innerHTML' : undefined}
+    >
+      {text}
+    </p>
+  );
+}
+
 /** The form the reclaim checkboxes belong to (they sit in the table, the form beside it). */
 export const SELECT_FORM_ID = 'reclaim-select';
 
@@ -139,7 +169,7 @@ export function UsageResults({
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const firstIndex = (params.page - 1) * PAGE_SIZE;
   return (
-    <section id={RESULTS_ID} aria-labelledby="usage-results-title" aria-live="polite">
+    <section id={RESULTS_ID} aria-labelledby="usage-results-title">
       {/* Sort travels with the filter form (form= links these inputs to it), so filtering keeps the order. */}
       {params.sort !== 'name' ? (
         <input type="hidden" form={FILTERS_ID} name="sort" value={params.sort} />
@@ -191,31 +221,26 @@ export function UsageResults({
           )}
         </p>
       ) : (
-        <div class="table-scroll">
-          <table class="usage-table">
-            <caption class="visually-hidden">{`Licensed BlueJeans users; counts over the last ${periodDays} days`}</caption>
+        // Focusable, so a keyboard can scroll it on screens too narrow for every column.
+        <section class="table-scroll" id="usage-table-scroll" tabindex={0} aria-label="Users table">
+          <table class={canSelect ? 'usage-table users-table has-select' : 'usage-table users-table'}>
+            <caption class="visually-hidden">{`Licensed BlueJeans users; counts over the last ${periodDays} days. Every column heading sorts the table.`}</caption>
             <thead>
               <tr>
                 {canSelect ? (
-                  <th scope="col">
+                  <th scope="col" class="col-select">
                     <span class="visually-hidden">Select</span>
                   </th>
                 ) : null}
                 <SortHeader label="Name" sort="name" params={params} />
                 <SortHeader label="E-mail" sort="email" params={params} />
-                <th scope="col">Status</th>
-                <th scope="col">Recommendation</th>
+                <SortHeader label="Status" sort="status" params={params} />
+                <SortHeader label="Recommendation" sort="recommendation" params={params} />
                 <SortHeader label="Last active" sort="last_active" params={params} />
                 <SortHeader label="Hosted" sort="meetings" params={params} />
-                <th scope="col" class="num">
-                  Attended
-                </th>
+                <SortHeader label="Attended" sort="attended" params={params} />
                 <SortHeader label="Minutes" sort="minutes" params={params} />
-                {FEATURES.map((f) => (
-                  <th scope="col" class="num">
-                    {FEATURE_LABEL[f]}
-                  </th>
-                ))}
+                <SortHeader label="Features" sort="features" params={params} />
               </tr>
             </thead>
             <tbody>
@@ -224,8 +249,14 @@ export function UsageResults({
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
+      {rows.length > 0 ? (
+        <p class="muted table-note" id="usage-columns-note">
+          Hosted, Attended and Minutes count meetings in the period; Features shows, for each feature used,
+          how many hosted meetings used it (Details lists all six). Select a column heading to sort by it.
+        </p>
+      ) : null}
       {pages > 1 ? <Pager params={params} pages={pages} /> : null}
     </section>
   );
@@ -256,6 +287,15 @@ function SelectionForm({ params, total }: { params: UsageParams; total: number }
   );
 }
 
+const FEATURE_SHORT: Record<(typeof FEATURES)[number], string> = {
+  recording: 'Rec',
+  content_share: 'Share',
+  video_share: 'Video',
+  pstn: 'PSTN',
+  large_meeting: 'Large',
+  personal: 'Room',
+};
+
 function UserRow({
   row,
   now,
@@ -267,10 +307,11 @@ function UserRow({
   recommend: RecommendationContext;
   canSelect: boolean;
 }) {
+  const used = FEATURES.filter((f) => row.features[f] > 0);
   return (
     <tr data-status={row.status} data-recommendation={row.recommendation ?? 'none'}>
       {canSelect ? (
-        <td>
+        <td class="col-select">
           {row.recommendation ? (
             <input
               type="checkbox"
@@ -282,7 +323,7 @@ function UserRow({
           ) : null}
         </td>
       ) : null}
-      <th scope="row">
+      <th scope="row" class="col-name">
         {row.name}
         {row.isAdmin ? (
           <>
@@ -290,13 +331,32 @@ function UserRow({
             <span class="badge idle">Admin</span>
           </>
         ) : null}
+        <details class="row-details">
+          <summary>
+            Details<span class="visually-hidden">{` of ${row.name}`}</span>
+          </summary>
+          <dl>
+            <dt>Username</dt>
+            <dd>{row.username}</dd>
+            <dt>Joined</dt>
+            <dd>{row.joinedAt != null ? formatDate(row.joinedAt) : 'unknown'}</dd>
+            {FEATURES.map((f) => (
+              <>
+                <dt>{FEATURE_LABEL[f]}</dt>
+                <dd>{`${row.features[f]} meeting${row.features[f] === 1 ? '' : 's'}`}</dd>
+              </>
+            ))}
+          </dl>
+        </details>
       </th>
-      <td>{row.email ?? <span class="muted">none</span>}</td>
-      <td>
+      <td data-label="E-mail" class="col-email">
+        {row.email ?? <span class="muted">none</span>}
+      </td>
+      <td data-label="Status">
         <span class={`badge ${TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>{' '}
         <span class="reason">{statusReason(row.status, row, now, { from: recommend.historyFrom })}</span>
       </td>
-      <td>
+      <td data-label="Recommendation">
         {row.recommendation ? (
           <>
             <span class={`badge ${REC_TONE[row.recommendation]}`}>
@@ -308,19 +368,36 @@ function UserRow({
           <span class="muted">—</span>
         )}
       </td>
-      <td>
+      <td data-label="Last active">
         {row.lastActiveAt != null ? (
           <time datetime={isoTime(row.lastActiveAt)}>{formatDate(row.lastActiveAt)}</time>
         ) : (
           <span class="muted">never</span>
         )}
       </td>
-      <td class="num">{row.meetingsHosted}</td>
-      <td class="num">{row.meetingsAttended}</td>
-      <td class="num">{row.minutes}</td>
-      {FEATURES.map((f) => (
-        <td class="num">{row.features[f]}</td>
-      ))}
+      <td class="num" data-label="Hosted">
+        {row.meetingsHosted}
+      </td>
+      <td class="num" data-label="Attended">
+        {row.meetingsAttended}
+      </td>
+      <td class="num" data-label="Minutes">
+        {row.minutes}
+      </td>
+      <td data-label="Features" class="col-features">
+        {used.length === 0 ? (
+          <span class="muted">none</span>
+        ) : (
+          <ul class="feature-badges">
+            {used.map((f) => (
+              <li class="feat" title={`${FEATURE_LABEL[f]}: ${row.features[f]} hosted meetings`}>
+                <span aria-hidden="true">{`${FEATURE_SHORT[f]} ${row.features[f]}`}</span>
+                <span class="visually-hidden">{`${FEATURE_LABEL[f]}: ${row.features[f]}`}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
     </tr>
   );
 }
@@ -330,13 +407,15 @@ function SortHeader({ label, sort, params }: { label: string; sort: UsageSort; p
   const current = params.sort === sort;
   const nextDir = current ? (params.dir === 'asc' ? 'desc' : 'asc') : defaultDir(sort);
   const url = usageUrl(params, { sort, dir: nextDir, page: 1 });
+  const numeric = sort === 'meetings' || sort === 'attended' || sort === 'minutes';
   return (
     <th
       scope="col"
-      class={sort === 'name' || sort === 'email' || sort === 'last_active' ? undefined : 'num'}
+      class={numeric ? 'num' : undefined}
       aria-sort={current ? (params.dir === 'asc' ? 'ascending' : 'descending') : undefined}
     >
-      <a href={url} {...swap(url)}>
+      {/* A stable id: htmx puts focus back on the element with the focused element's id after the swap. */}
+      <a href={url} id={`sort-${sort}`} {...swap(url)}>
         {label}
         {current ? <span aria-hidden="true">{params.dir === 'asc' ? ' ▲' : ' ▼'}</span> : null}
       </a>
@@ -347,19 +426,29 @@ function SortHeader({ label, sort, params }: { label: string; sort: UsageSort; p
 function Pager({ params, pages }: { params: UsageParams; pages: number }) {
   const prev = params.page > 1 ? usageUrl(params, { page: Math.min(params.page - 1, pages) }) : undefined;
   const next = params.page < pages ? usageUrl(params, { page: params.page + 1 }) : undefined;
+  // At either end the missing link keeps its id on a focusable placeholder, so focus after a swap
+  // lands where the pressed link was (htmx refocuses by id) instead of dropping to the top.
   return (
     <nav class="pager" aria-label="Pages">
       {prev ? (
-        <a href={prev} rel="prev" {...swap(prev)}>
+        <a href={prev} rel="prev" id="pager-prev" {...swap(prev)}>
           ← Previous
         </a>
-      ) : null}
+      ) : (
+        <span id="pager-prev" class="muted" tabindex={-1} aria-disabled="true">
+          ← Previous
+        </span>
+      )}
       <span>{`Page ${Math.min(params.page, pages)} of ${pages}`}</span>
       {next ? (
-        <a href={next} rel="next" {...swap(next)}>
+        <a href={next} rel="next" id="pager-next" {...swap(next)}>
           Next →
         </a>
-      ) : null}
+      ) : (
+        <span id="pager-next" class="muted" tabindex={-1} aria-disabled="true">
+          Next →
+        </span>
+      )}
     </nav>
   );
 }

@@ -39,7 +39,7 @@ const when = (ms: number) => `${new Date(ms).toISOString().replace('T', ' ').sli
 function AttemptLog({ attempts }: { attempts: AttemptView[] }) {
   if (attempts.length === 0) return <p class="muted">No deliveries yet.</p>;
   return (
-    <table class="webhook-log">
+    <table class="webhook-log stack">
       <caption>Delivery log (newest first)</caption>
       <thead>
         <tr>
@@ -52,12 +52,12 @@ function AttemptLog({ attempts }: { attempts: AttemptView[] }) {
       <tbody>
         {attempts.map((a) => (
           <tr data-ok={a.ok ? 'yes' : 'no'}>
-            <td>{when(a.at)}</td>
-            <td>
+            <td data-label="Time">{when(a.at)}</td>
+            <td data-label="Event">
               <code>{a.eventType}</code>
             </td>
-            <td>{a.statusCode != null ? String(a.statusCode) : (a.error ?? 'failed')}</td>
-            <td>{String(a.attempt)}</td>
+            <td data-label="Status">{a.statusCode != null ? String(a.statusCode) : (a.error ?? 'failed')}</td>
+            <td data-label="Attempt">{String(a.attempt)}</td>
           </tr>
         ))}
       </tbody>

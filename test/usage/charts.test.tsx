@@ -25,7 +25,7 @@ describe('BarChart', () => {
     expect(out).toContain('<title id="c-svg-title">Daily active users</title>');
     expect(out).toContain('Average 7 active users a day over 2 days with data; peak 10 on 2026-01-15.');
     expect(out.match(/<rect /g)).toHaveLength(2);
-    expect(out).toContain('<table class="visually-hidden">');
+    expect(out).toContain('<div class="visually-hidden"><table>');
     expect(out).toContain('<th scope="row">2026-01-14</th><td>no data</td>');
     expect(out).not.toContain('<script');
   });

@@ -53,7 +53,7 @@ describe('fetch', () => {
     const html = await res.text();
     expect(html).toContain('<h1>Connections</h1>');
     expect(html).toContain('id="bluejeans-card"');
-    expect(html).toContain('<h3 id="bluejeans-card-title">BlueJeans</h3>');
+    expect(html).toContain('<h2 id="bluejeans-card-title">BlueJeans</h2>');
     // The page came from the database: the card's connection row now exists there.
     const rows = await db.execute("SELECT vendor, state FROM connections WHERE vendor = 'bluejeans'");
     expect(rows.rows.map((r) => [r.vendor, r.state])).toEqual([['bluejeans', 'disconnected']]);
