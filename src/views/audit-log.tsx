@@ -92,7 +92,7 @@ export function AuditLog({ entries, now, olderUrl }: AuditLogProps) {
                 <When at={e.at} now={now} />
               </td>
               <td data-label="Who">{e.actor}</td>
-              <td data-label="What">{ACTION_LABEL[e.action as AuditAction] ?? e.action}</td>
+              <td>{ACTION_LABEL[e.action as AuditAction] ?? e.action}</td>
               <td>
                 <Details detail={e.detail} />
               </td>

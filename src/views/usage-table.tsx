@@ -349,9 +349,8 @@ function UserRow({
           </dl>
         </details>
       </th>
-      <td data-label="E-mail" class="col-email">
-        {row.email ?? <span class="muted">none</span>}
-      </td>
+      {/* No label on narrow screens: an address explains itself. */}
+      <td>{row.email ?? <span class="muted">none</span>}</td>
       <td data-label="Status">
         <span class={`badge ${TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>{' '}
         <span class="reason">{statusReason(row.status, row, now, { from: recommend.historyFrom })}</span>

@@ -53,11 +53,16 @@ describe('GET /usage/users: statuses and reasons', () => {
 
     const text = textOf(await (await request('/usage/users?sort=email', fragment)).text());
     // guest: 2 meetings, 45 minutes (matched once by id, once by e-mail); host: only the in-period meeting counts.
+    // Hosted, attended, minutes, then the features used as labelled badges ("none" when none was used).
     expect(text).toContain(
-      'guest@example.com Active last meeting 3 days ago Attendee only attended 2 meetings, hosted none in the last 30 days 12 Jan 2026 0 2 45 0 0 0 0 0 0',
+      'guest@example.com Active last meeting 3 days ago Attendee only attended 2 meetings, hosted none in the last 30 days 12 Jan 2026 0 2 45 none',
     );
     expect(text).toContain(
-      'Host@Example.com Active last meeting 5 days ago Keep hosted 1 meeting in the last 30 days 10 Jan 2026 1 0 0 1 0 0 1 0 0',
+      'Host@Example.com Active last meeting 5 days ago Keep hosted 1 meeting in the last 30 days 10 Jan 2026 1 0 0 Rec 1 Recording: 1 PSTN 1 PSTN dial-in: 1',
+    );
+    // Every feature, zeros included, is in the row's details.
+    expect(text).toContain(
+      'Recording 1 meeting Content share 0 meetings Video share 0 meetings PSTN dial-in 1 meeting Large meetings 0 meetings Personal room 0 meetings',
     );
     // Older activity is only known through the synced last_active_at (the period bounds the scan).
     expect(text).toContain('old@example.com Never used');
