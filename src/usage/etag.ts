@@ -32,21 +32,25 @@ function hash(text: string): string {
 
 /** The weak ETag of one usage response. */
 export function usageEtag(scope: UsageScope, input: EtagInput): string {
-  const material = JSON.stringify([
-    VERSION,
-    input.shape,
-    input.orgId,
-    input.role ?? null,
-    input.canSelect,
-    input.query,
-    scope.connectionId,
-    scope.dataVersion,
-    scope.thresholdDays,
-    dayNumber(scope.now),
-    scope.settings,
-    scope.recommend.connectingUsername,
-    scope.recommend.historyFrom,
-  ]);
+  const material = JSON.stringify(
+    [
+      VERSION,
+      input.shape,
+      input.orgId,
+      input.role ?? null,
+      input.canSelect,
+      input.query,
+      scope.connectionId,
+      scope.dataVersion,
+      scope.thresholdDays,
+      dayNumber(scope.now),
+      scope.settings,
+      scope.recommend.connectingUsername,
+      scope.recommend.historyFrom,
+      // The seat price is a bigint (exact minor units), which JSON cannot spell on its own.
+    ],
+    (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
+  );
   return `W/"u${scope.dataVersion}-${hash(material)}"`;
 }
 
