@@ -17,6 +17,7 @@ import { exportRoutes } from './routes/export';
 import { healthRoutes } from './routes/health';
 import { licenceRoutes } from './routes/licences';
 import { orgRoutes } from './routes/orgs';
+import { reclaimRoutes } from './routes/reclaim';
 import { syncRoutes } from './routes/sync';
 import { usageRoutes } from './routes/usage';
 import { webhookRoutes } from './routes/webhooks';
@@ -44,6 +45,7 @@ export function createApp(deps: Deps): App {
   app.route('/', syncRoutes);
   app.route('/', usageRoutes);
   app.route('/', licenceRoutes);
+  app.route('/', reclaimRoutes);
   app.route('/', exportRoutes);
   app.route('/', webhookRoutes);
   app.route('/', embedRoutes);

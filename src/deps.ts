@@ -41,7 +41,13 @@ export interface WebhookMessage {
   deliveryId: string;
 }
 
-export type QueueMessage = SyncMessage | WebhookMessage;
+/** A slice of a reclaim job to run (src/reclaim/runner.ts); the job row holds everything else. */
+export interface ReclaimMessage {
+  type: 'reclaim';
+  jobId: string;
+}
+
+export type QueueMessage = SyncMessage | WebhookMessage | ReclaimMessage;
 
 export interface SyncQueue {
   send(message: QueueMessage, options?: { delaySeconds?: number }): Promise<void>;

@@ -42,6 +42,7 @@ import { clientAddress } from '../lib/client-address';
 import { isHtmx } from '../lib/http-errors';
 import { VERIFY_RATE_LIMIT, verifyRateLimitKey } from '../lib/rate-limit';
 import { requireRole } from '../lib/roles';
+import { allowRemoval } from '../reclaim/opt-in';
 import { FlowStop } from '../views/connect-page';
 import { Consent } from '../views/consent';
 import { CredentialForm } from '../views/credential-form';
@@ -169,6 +170,8 @@ const ConfirmSchema = z.object({
     .min(1)
     .max(16_384)
     .regex(/^[A-Za-z0-9._-]+$/),
+  /** The consent step's optional opt-in to removing users (src/reclaim/opt-in.ts). */
+  allowRemoval: z.enum(['yes']).optional(),
 });
 
 export const connectRoutes = new Hono<AppEnv>()
@@ -333,8 +336,18 @@ export const connectRoutes = new Hono<AppEnv>()
     async (c) => {
       const ctx = flowContext(c);
       const connection = await loadConnection(c);
+      const form = c.req.valid('form');
       try {
-        await confirmPending(ctx, connection, c.req.valid('form').pending);
+        const saved = await confirmPending(ctx, connection, form.pending);
+        if (form.allowRemoval === 'yes') {
+          await allowRemoval(c.var.scope.db, {
+            orgId: saved.orgId,
+            connectionId: saved.id,
+            actor: ctx.actor,
+            now: ctx.clock.now(),
+            where: 'consent',
+          });
+        }
       } catch (err) {
         if (err instanceof PendingError) return stop(c, err.message, err.reason === 'expired' ? 410 : 400);
         if (err instanceof ConnectFlowError) return stop(c, err.message, err.status, '/');

@@ -18,7 +18,9 @@ import {
   validateSettings,
 } from '../licences/settings';
 import { loadLicenceSummary, summaryJson } from '../licences/summary';
+import { recentJobs } from '../reclaim/store';
 import { LicencesPage } from '../views/licences-page';
+import { RecentJobs } from '../views/reclaim-pages';
 import { validate } from './validate';
 
 type Ctx = Context<AppEnv>;
@@ -30,9 +32,17 @@ export async function renderLicences(
   status: 200 | 422 = 200,
 ): Promise<Response> {
   const d = c.var.deps;
-  const summary = await loadLicenceSummary(c.var.scope.db, c.var.scope.orgId, d.clock.now());
+  const [summary, jobs] = await Promise.all([
+    loadLicenceSummary(c.var.scope.db, c.var.scope.orgId, d.clock.now()),
+    recentJobs(c.var.scope),
+  ]);
   c.header('Cache-Control', 'no-store');
-  return c.html(<LicencesPage model={{ summary, canEdit: grants(c.var.role, 'admin'), ...extra }} />, status);
+  return c.html(
+    <LicencesPage
+      model={{ summary, canEdit: grants(c.var.role, 'admin'), jobs: <RecentJobs jobs={jobs} />, ...extra }}
+    />,
+    status,
+  );
 }
 
 export const licenceRoutes = new Hono<AppEnv>()

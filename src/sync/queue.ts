@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { Deps, QueueMessage, SyncMessage } from '../deps';
 import { withBudget } from '../lib/invocation';
 import { createRequestBudget, type RequestBudget } from '../lib/request-budget';
+import { handleReclaimMessage, RECLAIM_MIN_SUBREQUESTS } from '../reclaim/runner';
 import { attemptDelivery } from '../webhooks/deliver';
 import type { SyncOptions } from './options';
 import { MIN_SLICE_SUBREQUESTS, runSlice, type SyncTrigger } from './slice';
@@ -29,6 +30,7 @@ export const SyncMessageSchema = z.object({
   trigger: z.enum(['manual', 'cron', 'first_connect', 'first', 'continuation']).optional(),
 });
 const WebhookMessageSchema = z.object({ type: z.literal('webhook'), deliveryId: z.string().min(1).max(64) });
+const ReclaimMessageSchema = z.object({ type: z.literal('reclaim'), jobId: z.string().min(1).max(64) });
 
 /** One delivered message, as Cloudflare's `Message` has it (Node/Deno tests build their own). */
 export interface QueueItem {
@@ -64,13 +66,18 @@ type Handler = (
 const HANDLERS: Record<string, Handler> = {
   sync: handleSync,
   webhook: handleWebhook,
+  reclaim: handleReclaim,
 };
 
 /**
  * Subrequests a message of each type needs at the least (a webhook attempt: its delivery and endpoint
  * reads, the request, the attempt's record and the delivery's update).
  */
-const MIN_SUBREQUESTS: Record<string, number> = { sync: MIN_SLICE_SUBREQUESTS, webhook: 8 };
+const MIN_SUBREQUESTS: Record<string, number> = {
+  sync: MIN_SLICE_SUBREQUESTS,
+  webhook: 8,
+  reclaim: RECLAIM_MIN_SUBREQUESTS,
+};
 
 /**
  * Runs every message of a batch and settles each one (ack or delayed retry). With `budget` (the
@@ -179,4 +186,16 @@ async function handleWebhook(deps: Deps, body: unknown): Promise<void> {
   const parsed = WebhookMessageSchema.safeParse(body);
   if (!parsed.success) throw new MalformedMessage();
   await attemptDelivery(deps, parsed.data.deliveryId);
+}
+
+/** A reclaim slice (src/reclaim/runner.ts); it enqueues its own continuation. */
+async function handleReclaim(
+  deps: Deps,
+  body: unknown,
+  _options: Partial<SyncOptions>,
+  budget: RequestBudget | undefined,
+): Promise<void> {
+  const parsed = ReclaimMessageSchema.safeParse(body);
+  if (!parsed.success) throw new MalformedMessage();
+  await handleReclaimMessage(deps, parsed.data.jobId, budget);
 }

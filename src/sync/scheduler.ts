@@ -7,6 +7,7 @@
 import type { Deps, SyncMessage } from '../deps';
 import { pruneExpiredLeases } from '../lib/lease';
 import { pruneRateLimits } from '../lib/rate-limit';
+import { resumeReclaimJobs } from '../reclaim/runner';
 import { deliverDueWebhooks } from '../webhooks/deliver';
 import type { SettleResult } from './engine';
 import { chunks, dueConnections, roundRobin } from './fair';
@@ -49,6 +50,9 @@ export async function runScheduled(
   deps.logger.info('cron fired', { cron, at: new Date(scheduledTime).toISOString(), prunedLeases: pruned });
   // Webhook retries that are due (a restart or a lost message only delays them to a firing).
   await deliverDueWebhooks(deps).catch((err) => deps.logger.error('webhooks: sweep failed', { err }));
+  // Reclaim jobs a crash or a lost message left unfinished get a runner again (their lease and item
+  // records make a second runner harmless).
+  await resumeReclaimJobs(deps).catch((err) => deps.logger.error('reclaim: resume failed', { err }));
   const result = await syncDue(deps, options);
   if (result.due.length > 0) {
     deps.logger.info('sync: due connections handled', { due: result.due.length, enqueued: result.enqueued });

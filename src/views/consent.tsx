@@ -34,8 +34,11 @@ export function Consent(props: ConsentProps) {
         <dt>What Seatwise reads</dt>
         <dd>
           Your enterprise's users, meetings (with the features used: recording, content share, phone, large
-          meetings) and usage statistics. Read-only: Seatwise changes nothing in BlueJeans unless you later
-          allow it, on Licences, to remove users you approve (reviewed, confirmed and logged; revocable).
+          meetings) and usage statistics. Read-only: Seatwise only reads and changes nothing in BlueJeans
+          unless you allow it (below, or later on Licences) to remove users you approve. Then it removes only
+          the users you select, review and confirm, never an enterprise admin, an exempt user or the account
+          it connects with; every removal is logged, and you can revoke the permission on Licences at any
+          time.
         </dd>
         <dt>How often</dt>
         <dd>Every 15 minutes, on a schedule, starting with the next run after you confirm.</dd>
@@ -65,6 +68,12 @@ export function Consent(props: ConsentProps) {
           hx-disable="find button"
         >
           <input type="hidden" name="pending" value={props.pending} />
+          <p>
+            <label>
+              <input type="checkbox" name="allowRemoval" value="yes" /> Allow Seatwise to remove users you
+              approve (optional; off by default)
+            </label>
+          </p>
           <button type="submit" class="primary">
             Confirm and connect
           </button>

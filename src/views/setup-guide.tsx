@@ -35,8 +35,9 @@ export function SetupGuide({ method, redirectUri }: { method: ConnectMethod; red
       ) : null}
       <p class="muted">
         Seatwise only reads: users, meetings and usage. It changes nothing in BlueJeans unless an admin opts
-        in, on Licences, to let it remove users they approve; each removal is reviewed, confirmed and logged,
-        and the opt-in can be revoked at any time.
+        in (on the consent step or on Licences) to “Allow Seatwise to remove users you approve”: then it can
+        remove from the enterprise the users an admin selects, reviews and confirms (never enterprise admins,
+        exempt users or the connecting account), each removal logged; the opt-in is revocable at any time.
       </p>
     </aside>
   );

@@ -312,7 +312,8 @@ function UserRow({
     <tr data-status={row.status} data-recommendation={row.recommendation ?? 'none'}>
       {canSelect ? (
         <td class="col-select">
-          {row.recommendation ? (
+          {/* Exempt users (admins, the exemption list, the connecting account) are never removed. */}
+          {row.recommendation && row.recommendation !== 'exempt' ? (
             <input
               type="checkbox"
               form={SELECT_FORM_ID}

@@ -12,6 +12,7 @@ export const WEBHOOK_EVENTS = [
   'connection.needs_reauth',
   'connection.recovered',
   'licences.reclaimable',
+  'reclaim.completed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
@@ -24,6 +25,7 @@ export const EVENT_LABEL: Record<WebhookEventType, string> = {
   'connection.needs_reauth': 'Connection needs reconnecting',
   'connection.recovered': 'Connection recovered',
   'licences.reclaimable': 'Reclaimable seats changed',
+  'reclaim.completed': 'Reclaim of seats finished',
 };
 
 export interface EventConnection {

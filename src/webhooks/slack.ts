@@ -33,6 +33,10 @@ export function slackMessage(e: WebhookEvent): { text: string } {
       return {
         text: `:chair: ${who}: ${String(d.reclaimable)} seat(s) can now be reclaimed (was ${String(d.previous)}).${link}`,
       };
+    case 'reclaim.completed':
+      return {
+        text: `:chair: ${who}: a seat reclaim approved by ${String(d.approvedBy)} ended (${String(d.status)}): ${String(d.removed ?? 0)} of ${String(d.total ?? 0)} user(s) removed.${link}`,
+      };
     default:
       return {
         text: `:wave: Test event from Seatwise for ${who}: this endpoint receives Seatwise events.${link}`,

@@ -89,6 +89,14 @@ export interface BlueJeansSession extends ConnectorSession {
   topUsers(range: TimeRange): Stream<UserActivityRow, AnalyticsCursor>;
   /** When the current token expires (minting one if needed); for diagnostics. */
   tokenExpiresAt(): Promise<number>;
+  /**
+   * Removes a user from the enterprise (the account lives on): `removed` on 204, `gone` on 404 (no such
+   * user, or already removed). One try, never retried here (a retry after a lost answer could meet a
+   * 404 for a removal that worked): anything else throws a ConnectorError and the caller decides.
+   */
+  removeUser(userId: string): Promise<'removed' | 'gone'>;
+  /** Whether BlueJeans still knows the user (false on 404); for re-checking an interrupted removal. */
+  userExists(userId: string): Promise<boolean>;
 }
 
 export type BlueJeansConnector = Connector<BlueJeansSession> & {
@@ -192,6 +200,42 @@ export function createBlueJeansConnector(deps: BlueJeansConnectorDeps): BlueJean
       meetingUsage: (range) => meetingUsageStream(ctx, range),
       topUsers: (range) => topUsersStream(ctx, range),
       tokenExpiresAt: async () => (await tokens.grant()).expiresAt,
+      removeUser: async (userId) => {
+        const eid = await enterpriseId();
+        try {
+          // operationId: removeUser. One try: after a 5xx or no answer the user may be gone already, so
+          // the caller re-checks (getUser) before trying again instead of the client retrying blindly.
+          await client.with({ retry: { maxRetries: 0, maxTotalWaitMs: 0 } }).call({
+            operationId: 'removeUser',
+            method: 'DELETE',
+            path: `/v1/enterprise/${encodeURIComponent(eid)}/users/${encodeURIComponent(userId)}`,
+            auth: ctx.auth,
+            context: { call: 'data', method: connection.credentials.method },
+            schema: null,
+          });
+          return 'removed';
+        } catch (e) {
+          if (e instanceof ConnectorError && e.status === 404) return 'gone';
+          throw e;
+        }
+      },
+      userExists: async (userId) => {
+        try {
+          // operationId: getUser
+          await client.call({
+            operationId: 'getUser',
+            method: 'GET',
+            path: `/v1/user/${encodeURIComponent(userId)}`,
+            auth: ctx.auth,
+            context: { call: 'data', method: connection.credentials.method },
+            schema: null,
+          });
+          return true;
+        } catch (e) {
+          if (e instanceof ConnectorError && e.status === 404) return false;
+          throw e;
+        }
+      },
     };
   }
 
