@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the BlueJeans simulator and Seatwise together, Seatwise pointed
  * at the simulator, on its own demo database. Click Connect, paste the demo
- * App Key and App Secret, and see usage.
+ * App Key and App Secret, and see usage; on Licences set a price and reclaim unused seats.
  *
  * Flags: --port (app, 8787), --sim-port (8788), --seed (1), --users (200), --days (30).
  */
@@ -46,6 +46,11 @@ Connect with any of:
   Sign in with BlueJeans:   same App Key / App Secret, then log in as ${credentials.adminUser.username} / ${credentials.adminUser.password}
   Your BlueJeans login:     ${credentials.adminUser.username} / ${credentials.adminUser.password}
   Not an admin (to see the error): ${credentials.plainUser.username} / ${credentials.plainUser.password}
+
+Then: Sync now, and on Licences (${app.url}/licences) set a price per seat to see what unused seats cost.
+To reclaim seats: tick "Allow Seatwise to remove users you approve" (consent step or Licences settings),
+open Usage filtered to reclaim (${app.url}/usage/users?recommendation=reclaim), tick users, review, confirm.
+The simulator then no longer lists them (${sim.url}/__sim/stats shows removedUserIds).
 
 Simulator controls (faults, revoking the app mid-run): ${sim.url}/__sim/info (see sim/README.md)
 Press Ctrl+C to stop both.

@@ -229,6 +229,37 @@ describe('queue', () => {
     expect((await csv.text()).trim().split(/\r?\n/).length).toBe(61);
   });
 
+  it('reclaim: a confirmed selection becomes a reclaim message the platform queue delivers until the job is done', async () => {
+    const allow = await exports.default.fetch(`${origin}/licences/settings`, form({ allowRemoval: 'yes' }));
+    expect(allow.status).toBe(303);
+    const { rows } = await db.execute(
+      'SELECT user_id FROM bj_users WHERE is_enterprise_admin = 0 AND removed_at IS NULL ORDER BY user_id LIMIT 2',
+    );
+    const ids = rows.map((r) => String(r.user_id));
+    const body = new URLSearchParams([...ids.map((id) => ['userId', id]), ['confirm', '2']]);
+    const started = await exports.default.fetch(`${origin}/licences/reclaim`, {
+      ...form({}),
+      body,
+    });
+    expect(started.status).toBe(303);
+    const jobId = /\/licences\/reclaim\/([^/?]+)/.exec(started.headers.get('location') ?? '')?.[1] ?? '';
+    const job = await until('the queued reclaim to finish', async () => {
+      const r = await db.execute({
+        sql: 'SELECT status, finished_at FROM reclaim_jobs WHERE id = ?',
+        args: [jobId],
+      });
+      return r.rows[0]?.finished_at != null ? r.rows[0] : undefined;
+    });
+    expect(job.status).toBe('done');
+    const items = await db.execute({
+      sql: 'SELECT status FROM reclaim_items WHERE job_id = ?',
+      args: [jobId],
+    });
+    expect(items.rows.map((r) => r.status)).toEqual(['removed', 'removed']);
+    const stats = (await (await fetch(`${simUrl}/__sim/stats`)).json()) as { removedUserIds: number[] };
+    for (const id of ids) expect(stats.removedUserIds.map(String)).toContain(id);
+  });
+
   it('a database outage: delayed retries, then the dead letter puts sync_error on the card; afterwards Sync now completes', async () => {
     const { env: e, sent } = capturedQueueEnv();
     const now = await workerFetch(e, '/connections/bluejeans/sync', form({}));
