@@ -106,6 +106,22 @@ export const connectionTokens = sqliteTable('connection_tokens', {
   updatedAt: integer('updated_at').notNull().default(now),
 });
 
+/**
+ * Each connection's data key (envelope encryption, src/lib/envelope.ts), wrapped by the key ring. Every
+ * secret of the connection (credentials, cached tokens) is sealed under it; Disconnect deletes the row,
+ * which leaves every copy of those secrets' ciphertext unreadable, even with the key ring.
+ */
+export const connectionKeys = sqliteTable('connection_keys', {
+  connectionId: text('connection_id')
+    .primaryKey()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  keyId: text('key_id').notNull(),
+  wrappedKey: text('wrapped_key').notNull(),
+  createdAt: integer('created_at').notNull().default(now),
+  /** When `npm run keys:rotate` last re-wrapped it under a newer ring key. */
+  rewrappedAt: integer('rewrapped_at'),
+});
+
 /** Expiring mutual-exclusion rows: `sync:<connectionId>`, `token:<connectionId>`. */
 export const leases = sqliteTable('leases', {
   key: text('key').primaryKey(),

@@ -12,9 +12,10 @@ import { ConnectorError } from '../connectors/types';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import type { Sealer } from '../lib/seal';
+import { prepareDataKey, preparedVault, storeDataKey } from '../lib/vault';
 import { recordAudit } from './audit';
 import type { FormField } from './connect-form';
-import { publicConfigOf, sealCredentials } from './credentials';
+import { publicConfigOf, sealCredentialsIn } from './credentials';
 import { findInvite, type InviteRow, usableInvite, useInviteStatements } from './invites';
 import { openPending, type PendingConnect, sealPending } from './pending';
 import { StaleConnectionError, transition } from './state-machine';
@@ -127,11 +128,12 @@ export async function saveCredentials(ctx: FlowContext, input: SaveInput): Promi
   const { connection, credentials, account } = input;
   const now = ctx.clock.now();
   const mode = modeFor(connection);
-  const sealed = await sealCredentials(ctx.sealer, credentials, {
-    orgId: connection.orgId,
-    connectionId: connection.id,
-  });
+  // New credentials get a new data key: anything sealed under the old one (tokens) stops opening.
+  const binding = { orgId: connection.orgId, connectionId: connection.id };
+  const dataKey = await prepareDataKey(ctx.sealer, binding);
+  const sealed = await sealCredentialsIn(preparedVault(dataKey, binding), credentials);
   const also = [
+    storeDataKey(ctx.db, connection.id, dataKey),
     // A token minted from the old credentials must not outlive them.
     ctx.db.delete(connectionTokens).where(eq(connectionTokens.connectionId, connection.id)),
     ...(input.invite

@@ -1,7 +1,7 @@
 /**
- * Credentials at rest: sealed (purpose `credentials`) and bound to their
- * organization and connection, so a sealed value copied to another row does not
- * open. What may be shown again (App Key, username, who connected) lives apart,
+ * Credentials at rest: sealed (purpose `credentials`) under the connection's own
+ * data key (src/lib/vault.ts) and bound to their organization and connection, so a
+ * sealed value copied to another row does not open. What may be shown again (App Key, username, who connected) lives apart,
  * in the connection's `publicConfig`.
  */
 import { and, eq } from 'drizzle-orm';
@@ -10,6 +10,7 @@ import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
 import type { AccountInfo, Credentials } from '../connectors/types';
 import type { Sealer } from '../lib/seal';
+import { connectionVault, isLegacySealed, type Vault } from '../lib/vault';
 
 export const CREDENTIALS_PURPOSE = 'credentials';
 
@@ -41,6 +42,11 @@ export interface ConnectionBinding {
   connectionId: string;
 }
 
+/**
+ * Seals credentials in the version-1 form, directly under the key ring: how rows were written before
+ * envelope encryption. Nothing in Seatwise writes it any more (saving goes through a data key, see
+ * connect.ts); it stays so old rows, and tests standing in for them, can be made and read.
+ */
 export async function sealCredentials(
   sealer: Sealer,
   credentials: Credentials,
@@ -52,14 +58,71 @@ export async function sealCredentials(
   });
 }
 
-/** Opens sealed credentials; throws SealError (wrong row, unknown key, tampered) or a zod error (bad shape). */
-export async function unsealCredentials(
-  sealer: Sealer,
+/** Seals credentials under a connection's data key (format version 2). */
+export async function sealCredentialsIn(
+  vault: Pick<Vault, 'seal'>,
+  credentials: Credentials,
+): Promise<string> {
+  return vault.seal(JSON.stringify(CredentialsSchema.parse(credentials)), CREDENTIALS_PURPOSE);
+}
+
+/** Opens sealed credentials of either format; throws SealError (wrong row, key gone, tampered) or a zod error. */
+export async function unsealCredentialsIn(
+  vault: Pick<Vault, 'unseal'>,
   sealed: string,
-  binding: ConnectionBinding,
 ): Promise<Credentials> {
-  const json = await sealer.unseal(sealed, { ...binding, purpose: CREDENTIALS_PURPOSE });
-  return CredentialsSchema.parse(JSON.parse(json));
+  return CredentialsSchema.parse(JSON.parse(await vault.unseal(sealed, CREDENTIALS_PURPOSE)));
+}
+
+/** Opens a connection's stored credentials (either format) with its vault. */
+export async function openCredentials(
+  db: Db,
+  sealer: Sealer,
+  binding: ConnectionBinding,
+  sealed: string,
+): Promise<Credentials> {
+  return unsealCredentialsIn(connectionVault(db, sealer, binding), sealed);
+}
+
+/**
+ * Opens stored credentials and, when they are still in the version-1 form, moves them under the
+ * connection's data key (the lazy backfill: done on first use, so it needs no key ring at migration
+ * time and works the same on Workers). The rewrite is a compare-and-set on the old ciphertext, so a
+ * reconnect or disconnect meanwhile wins; a failed upgrade leaves the old, still readable, value.
+ */
+export async function openAndUpgradeCredentials(
+  db: Db,
+  sealer: Sealer,
+  binding: ConnectionBinding,
+  sealed: string,
+): Promise<Credentials> {
+  const vault = connectionVault(db, sealer, binding);
+  const credentials = await unsealCredentialsIn(vault, sealed);
+  if (isLegacySealed(sealed))
+    await upgradeSealedCredentials(db, vault, sealed, credentials).catch(() => false);
+  return credentials;
+}
+
+/** Re-seals version-1 credentials under the data key; true when this call replaced them. */
+export async function upgradeSealedCredentials(
+  db: Db,
+  vault: Vault,
+  sealed: string,
+  credentials: Credentials,
+): Promise<boolean> {
+  const resealed = await sealCredentialsIn(vault, credentials);
+  const changed = await db
+    .update(connections)
+    .set({ sealedCredentials: resealed })
+    .where(
+      and(
+        eq(connections.id, vault.binding.connectionId),
+        eq(connections.orgId, vault.binding.orgId),
+        eq(connections.sealedCredentials, sealed),
+      ),
+    )
+    .returning({ id: connections.id });
+  return changed.length === 1;
 }
 
 /** Non-secret facts about how a connection was made: prefilled on Reconnect, shown on the card. */
@@ -109,10 +172,11 @@ export async function storeRotatedCredentials(
   const where = and(eq(connections.id, connection.connectionId), eq(connections.orgId, connection.orgId));
   const row = await db.select({ sealed: connections.sealedCredentials }).from(connections).where(where).get();
   if (!row?.sealed) return false;
-  const current = await unsealCredentials(sealer, row.sealed, connection);
+  const vault = connectionVault(db, sealer, connection);
+  const current = await unsealCredentialsIn(vault, row.sealed);
   if (current.method !== 'oauth' || current.appKey !== credentials.appKey) return false;
   if (current.appSecret !== credentials.appSecret) return false;
-  const sealed = await sealCredentials(sealer, credentials, connection);
+  const sealed = await sealCredentialsIn(vault, credentials);
   const changed = await db
     .update(connections)
     .set({ sealedCredentials: sealed })

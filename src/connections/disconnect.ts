@@ -1,7 +1,8 @@
 /**
  * Disconnecting: revoke the token at BlueJeans (best effort: a vendor that is
  * down or gone must not keep an admin from disconnecting), then erase the sealed
- * credentials and cached token, and, only if the admin chose so, the synced
+ * credentials and cached token, destroy the connection's data key (so no old copy
+ * of their ciphertext opens again, even with the key ring), and, only if the admin chose so, the synced
  * data of this connection. Keeping data is the default: the vendor is being
  * sunset and this history may soon exist nowhere else.
  */
@@ -18,8 +19,9 @@ import {
 } from '../../db/schema';
 import type { RevokeResult } from '../connectors/types';
 import { SealError } from '../lib/seal';
+import { destroyDataKey } from '../lib/vault';
 import { ConnectFlowError, type FlowContext } from './connect';
-import { unsealCredentials } from './credentials';
+import { openCredentials } from './credentials';
 import { StaleConnectionError, transition } from './state-machine';
 import { type ConnectionRow, getConnectionById } from './store';
 
@@ -82,7 +84,12 @@ export async function disconnect(ctx: FlowContext, input: DisconnectInput): Prom
               dataAsOf: null,
             }),
       },
-      also: [ctx.db.delete(connectionTokens).where(eq(connectionTokens.connectionId, id)), ...eraseData],
+      also: [
+        ctx.db.delete(connectionTokens).where(eq(connectionTokens.connectionId, id)),
+        // Without its data key no copy of this connection's sealed secrets opens again, wherever it lingers.
+        destroyDataKey(ctx.db, id),
+        ...eraseData,
+      ],
       now,
     });
     // ...nor in the write-ahead log: copy it into the file and truncate it to nothing.
@@ -115,10 +122,12 @@ async function pragma(db: Db, statement: string): Promise<void> {
 async function revokeBestEffort(ctx: FlowContext, connection: ConnectionRow): Promise<RevokeResult> {
   if (!connection.sealedCredentials) return { revoked: false };
   try {
-    const credentials = await unsealCredentials(ctx.sealer, connection.sealedCredentials, {
-      orgId: connection.orgId,
-      connectionId: connection.id,
-    });
+    const credentials = await openCredentials(
+      ctx.db,
+      ctx.sealer,
+      { orgId: connection.orgId, connectionId: connection.id },
+      connection.sealedCredentials,
+    );
     const result = await ctx.connector.revoke({
       id: connection.id,
       orgId: connection.orgId,

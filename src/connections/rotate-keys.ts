@@ -1,26 +1,31 @@
 /**
- * Key rotation: re-seal every stored secret under the ring's newest key, so an
- * old key can be retired. Each value is opened with the binding of the row it
- * sits in (a value moved to another row fails, as it should) and written back
- * with a compare-and-set on the old ciphertext, so a reconnect or token refresh
- * racing with the rotation is never overwritten. Credentials that do not open
- * are reported and left untouched; cached tokens that do not open are dropped
- * (the connector simply mints a new one).
+ * Key rotation (`npm run keys:rotate`). With envelope encryption (src/lib/vault.ts) a rotation only
+ * re-wraps each connection's data key under the ring's newest key: the secrets sealed under a data
+ * key stay as they are. Values still sealed the old way (directly under the ring) are moved under
+ * their connection's data key on the way, so after one run no stored secret depends on an old ring key
+ * and that key can be retired.
+ *
+ * Every write is a compare-and-set on the value read, so a reconnect, token refresh or disconnect
+ * racing with the rotation always wins. Data keys and credentials that do not open are reported and
+ * left untouched (their connections need Reconnect); cached tokens that do not open are dropped (the
+ * connector simply mints a new one).
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { connections, connectionTokens } from '../../db/schema';
+import { connectionKeys, connections, connectionTokens } from '../../db/schema';
+import { TOKEN_PURPOSE } from '../connectors/bluejeans/token-cache';
+import { unwrapDataKey, wrapDataKey } from '../lib/envelope';
 import { type Sealer, sealedKid } from '../lib/seal';
+import { connectionVault, isLegacySealed } from '../lib/vault';
 import { recordAudit } from './audit';
 import { CREDENTIALS_PURPOSE } from './credentials';
 
-/** The connector's purpose for cached tokens (src/connectors/bluejeans/token-cache.ts). */
-export const TOKEN_PURPOSE = 'token';
+export { TOKEN_PURPOSE };
 
 export interface RotationCounts {
-  /** Re-sealed under the newest key. */
+  /** Re-sealed (old-form values moved under their connection's data key). */
   resealed: number;
-  /** Already under the newest key. */
+  /** Already in envelope form. */
   current: number;
   /** Could not be opened (unknown key, tampered, wrong row). */
   unreadable: number;
@@ -28,15 +33,28 @@ export interface RotationCounts {
   skipped: number;
 }
 
+export interface DataKeyCounts {
+  /** Re-wrapped under the ring's newest key. */
+  rewrapped: number;
+  /** Already wrapped under the newest key. */
+  current: number;
+  /** Wrapped under a key the ring no longer has, or tampered with. */
+  unreadable: number;
+  /** Replaced or destroyed by someone else during the rotation. */
+  skipped: number;
+  unreadableConnections: string[];
+}
+
 export interface RotationReport {
   kid: string;
+  dataKeys: DataKeyCounts;
   credentials: RotationCounts & { unreadableConnections: string[] };
   tokens: RotationCounts & { dropped: number };
 }
 
 const zero = (): RotationCounts => ({ resealed: 0, current: 0, unreadable: 0, skipped: 0 });
 
-/** Re-seals connections.sealed_credentials and connection_tokens.sealed_token; audits per organization. */
+/** Re-wraps data keys, moves old-form secrets into envelope form; audits per organization. */
 export async function resealAll(
   db: Db,
   sealer: Sealer,
@@ -45,15 +63,61 @@ export async function resealAll(
   const kid = sealer.ring.currentKid;
   const report: RotationReport = {
     kid,
+    dataKeys: { rewrapped: 0, current: 0, unreadable: 0, skipped: 0, unreadableConnections: [] },
     credentials: { ...zero(), unreadableConnections: [] },
     tokens: { ...zero(), dropped: 0 },
   };
-  const touched = new Map<string, { credentials: number; caches: number }>();
-  const bump = (orgId: string, key: 'credentials' | 'caches') => {
-    const t = touched.get(orgId) ?? { credentials: 0, caches: 0 };
+  const touched = new Map<string, { keys: number; credentials: number; caches: number }>();
+  const bump = (orgId: string, key: 'keys' | 'credentials' | 'caches') => {
+    const t = touched.get(orgId) ?? { keys: 0, credentials: 0, caches: 0 };
     t[key] += 1;
     touched.set(orgId, t);
   };
+
+  const keys = await db
+    .select({
+      id: connectionKeys.connectionId,
+      orgId: connections.orgId,
+      keyId: connectionKeys.keyId,
+      wrapped: connectionKeys.wrappedKey,
+    })
+    .from(connectionKeys)
+    .innerJoin(connections, eq(connections.id, connectionKeys.connectionId))
+    .all();
+  for (const row of keys) {
+    if (sealedKid(row.wrapped) === kid) {
+      report.dataKeys.current += 1;
+      continue;
+    }
+    const binding = { orgId: row.orgId, connectionId: row.id };
+    let rewrapped: string;
+    try {
+      rewrapped = await wrapDataKey(
+        sealer.ring,
+        await unwrapDataKey(sealer.ring, row.wrapped, row.keyId, binding),
+        binding,
+      );
+    } catch {
+      report.dataKeys.unreadable += 1;
+      report.dataKeys.unreadableConnections.push(row.id);
+      continue;
+    }
+    const changed = await db
+      .update(connectionKeys)
+      .set({ wrappedKey: rewrapped, rewrappedAt: options.now })
+      .where(
+        and(
+          eq(connectionKeys.connectionId, row.id),
+          eq(connectionKeys.keyId, row.keyId),
+          eq(connectionKeys.wrappedKey, row.wrapped),
+        ),
+      )
+      .returning({ id: connectionKeys.connectionId });
+    if (changed.length === 1) {
+      report.dataKeys.rewrapped += 1;
+      bump(row.orgId, 'keys');
+    } else report.dataKeys.skipped += 1;
+  }
 
   const rows = await db
     .select({ id: connections.id, orgId: connections.orgId, sealed: connections.sealedCredentials })
@@ -62,14 +126,14 @@ export async function resealAll(
     .all();
   for (const row of rows) {
     const sealed = row.sealed!;
-    if (sealedKid(sealed) === kid) {
+    if (!isLegacySealed(sealed)) {
       report.credentials.current += 1;
       continue;
     }
-    const binding = { orgId: row.orgId, connectionId: row.id, purpose: CREDENTIALS_PURPOSE };
+    const vault = connectionVault(db, sealer, { orgId: row.orgId, connectionId: row.id });
     let resealed: string;
     try {
-      resealed = await sealer.seal(await sealer.unseal(sealed, binding), binding);
+      resealed = await vault.seal(await vault.unseal(sealed, CREDENTIALS_PURPOSE), CREDENTIALS_PURPOSE);
     } catch {
       report.credentials.unreadable += 1;
       report.credentials.unreadableConnections.push(row.id);
@@ -96,18 +160,18 @@ export async function resealAll(
     .innerJoin(connections, eq(connections.id, connectionTokens.connectionId))
     .all();
   for (const row of tokens) {
-    if (sealedKid(row.sealed) === kid) {
+    if (!isLegacySealed(row.sealed)) {
       report.tokens.current += 1;
       continue;
     }
-    const binding = { orgId: row.orgId, connectionId: row.id, purpose: TOKEN_PURPOSE };
+    const vault = connectionVault(db, sealer, { orgId: row.orgId, connectionId: row.id });
     const where = and(
       eq(connectionTokens.connectionId, row.id),
       eq(connectionTokens.sealedToken, row.sealed),
     );
     let resealed: string;
     try {
-      resealed = await sealer.seal(await sealer.unseal(row.sealed, binding), binding);
+      resealed = await vault.seal(await vault.unseal(row.sealed, TOKEN_PURPOSE), TOKEN_PURPOSE);
     } catch {
       report.tokens.unreadable += 1;
       const gone = await db
@@ -133,7 +197,12 @@ export async function resealAll(
       orgId,
       actor: options.actor,
       action: 'keys.rotated',
-      detail: { kid, connectionsRekeyed: counts.credentials, cachesRekeyed: counts.caches },
+      detail: {
+        kid,
+        dataKeysRewrapped: counts.keys,
+        connectionsRekeyed: counts.credentials,
+        cachesRekeyed: counts.caches,
+      },
       at: options.now,
     });
   }

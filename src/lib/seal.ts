@@ -8,7 +8,10 @@
  *
  * Key ring format (`SEAL_KEYS`): comma-separated `kid:base64url(32 bytes)`,
  * oldest first; the last key seals, every key unseals. Rotate by appending a
- * key and running `npm run keys:rotate` (re-seals everything under the newest).
+ * key and running `npm run keys:rotate` (re-wraps every connection's data key
+ * under the newest). A connection's own secrets are not sealed here directly
+ * but under its data key (envelope encryption: envelope.ts, vault.ts); this ring
+ * seals data keys and values that belong to no connection's vault.
  */
 import { base64url, CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
 

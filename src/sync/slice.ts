@@ -16,7 +16,7 @@ import {
   type SyncRunRow,
 } from '../../db/queries/sync';
 import { connections, syncRuns } from '../../db/schema';
-import { unsealCredentials } from '../connections/credentials';
+import { openAndUpgradeCredentials } from '../connections/credentials';
 import { StaleConnectionError, transition } from '../connections/state-machine';
 import type { ConnectionRow } from '../connections/store';
 import type { Deps } from '../deps';
@@ -208,10 +208,13 @@ async function sliceUnderLease(
     const trigger = input.trigger === 'cron' && row.lastSyncedAt == null ? 'first_connect' : input.trigger;
     const run = loaded.run ?? (await startRun(deps, row.id, trigger));
     runId = run.id;
-    const credentials = await unsealCredentials(deps.sealer, row.sealedCredentials as string, {
-      orgId: row.orgId,
-      connectionId: row.id,
-    });
+    // Credentials still sealed the old way move under the connection's data key here, on first use.
+    const credentials = await openAndUpgradeCredentials(
+      db,
+      deps.sealer,
+      { orgId: row.orgId, connectionId: row.id },
+      row.sealedCredentials as string,
+    );
     const session = deps.bluejeans.session(
       { id: row.id, orgId: row.orgId, credentials, enterpriseId: row.enterpriseId },
       { budget },

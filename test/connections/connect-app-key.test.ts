@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, bjUsers, connectionTokens } from '../../db/schema';
 import { listAudit } from '../../src/connections/audit';
-import { unsealCredentials } from '../../src/connections/credentials';
+import { openCredentials } from '../../src/connections/credentials';
 import { PENDING_TTL_MS } from '../../src/connections/pending';
 import { connectWithAppKey, inputValue, moveTo, patchConnection, simApp } from './support';
 
@@ -73,10 +73,15 @@ describe('POST /connections/bluejeans with App Key and App Secret', () => {
     expect(row.nextSyncAt).toBe(s.clock.now());
     expect(row.connectedAt).toBe(s.clock.now());
     expect(row.sealedCredentials).not.toContain(s.sim.credentials.appSecret);
-    const creds = await unsealCredentials(s.deps.sealer, row.sealedCredentials!, {
-      orgId: 'local',
-      connectionId: row.id,
-    });
+    const creds = await openCredentials(
+      s.deps.db,
+      s.deps.sealer,
+      {
+        orgId: 'local',
+        connectionId: row.id,
+      },
+      row.sealedCredentials!,
+    );
     expect(creds).toEqual({
       method: 'client_credentials',
       appKey: s.sim.credentials.appKey,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/connections/audit';
-import { unsealCredentials } from '../../src/connections/credentials';
+import { openCredentials } from '../../src/connections/credentials';
 import { inputValue, type SimApp, simApp } from './support';
 
 /** A user token minted at the simulator, as an admin would create one to paste. */
@@ -35,10 +35,15 @@ describe('connect with the admin’s BlueJeans login (password grant)', () => {
     expect(row.authMethod).toBe('password');
     expect(JSON.parse(row.publicConfig)).toMatchObject({ method: 'password', username });
     expect(
-      await unsealCredentials(s.deps.sealer, row.sealedCredentials!, {
-        orgId: 'local',
-        connectionId: row.id,
-      }),
+      await openCredentials(
+        s.deps.db,
+        s.deps.sealer,
+        {
+          orgId: 'local',
+          connectionId: row.id,
+        },
+        row.sealedCredentials!,
+      ),
     ).toEqual({ method: 'password', username, password });
     // Reconnect prefills the username (never the password) on the same method.
     const form = await (await s.get('/connections/bluejeans/connect')).text();

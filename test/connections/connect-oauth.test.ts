@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/connections/audit';
-import { unsealCredentials } from '../../src/connections/credentials';
+import { openCredentials } from '../../src/connections/credentials';
 import { OAUTH_COOKIE } from '../../src/connections/oauth-flow';
 import { connectWithAppKey, cookieFrom, inputValue, moveTo, type SimApp, simApp } from './support';
 
@@ -115,10 +115,15 @@ describe('Sign in with BlueJeans (3-legged OAuth)', () => {
     expect(row.state).toBe('connected');
     expect(row.authMethod).toBe('oauth');
     expect(row.enterpriseId).toBe(s.sim.enterpriseId);
-    const creds = await unsealCredentials(s.deps.sealer, row.sealedCredentials!, {
-      orgId: 'local',
-      connectionId: row.id,
-    });
+    const creds = await openCredentials(
+      s.deps.db,
+      s.deps.sealer,
+      {
+        orgId: 'local',
+        connectionId: row.id,
+      },
+      row.sealedCredentials!,
+    );
     expect(creds.method).toBe('oauth');
     expect(creds.method === 'oauth' && creds.refreshToken.length > 0).toBe(true);
     const actions = (await listAudit(s.deps.db, { orgId: 'local' })).map((a) => a.action);

@@ -49,11 +49,16 @@ async function countData(s: SimApp, connectionId: string) {
 /** Makes Seatwise mint and cache a token, as a sync would, so there is something to revoke. */
 async function cacheToken(s: SimApp) {
   const row = await s.connection();
-  const { unsealCredentials } = await import('../../src/connections/credentials');
-  const credentials = await unsealCredentials(s.deps.sealer, row.sealedCredentials!, {
-    orgId: row.orgId,
-    connectionId: row.id,
-  });
+  const { openCredentials } = await import('../../src/connections/credentials');
+  const credentials = await openCredentials(
+    s.deps.db,
+    s.deps.sealer,
+    {
+      orgId: row.orgId,
+      connectionId: row.id,
+    },
+    row.sealedCredentials!,
+  );
   await s.deps.bluejeans.session({ id: row.id, orgId: row.orgId, credentials }).tokenExpiresAt();
   expect(await s.deps.db.select().from(connectionTokens)).toHaveLength(1);
 }

@@ -8,8 +8,13 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { compactDecrypt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { connectionKeys, connections, connectionTokens } from '../../db/schema';
+import { openCredentials, sealCredentials } from '../../src/connections/credentials';
 import { parseEnv } from '../../src/env';
+import { sealedFormat } from '../../src/lib/envelope';
 import { openDatabase } from '../../src/lib/open-database';
+import { SealError } from '../../src/lib/seal';
+import { connectionVault } from '../../src/lib/vault';
 import { runSlice } from '../../src/sync/slice';
 import { connectWithAppKey, simApp } from './support';
 
@@ -60,6 +65,65 @@ describe('Disconnect erases for real', () => {
     const res = await s.post('/connections/bluejeans/disconnect', { data: 'keep' });
     expect(res.status).toBe(303);
     expect(await openableBlobs(path, s.deps.sealer.ring)).toEqual([]);
+  });
+
+  it('a copy of the sealed secrets taken before Disconnect no longer opens, even with the full key ring', async () => {
+    const s = await simApp();
+    const connected = await connectWithAppKey(s);
+    await runSlice(s.deps, { connectionId: connected.id, trigger: 'manual', options: { requestBudget: 3 } });
+    const binding = { orgId: connected.orgId, connectionId: connected.id };
+    // What an attacker could keep from a backup, a replica or a free page: the ciphertexts themselves.
+    const credentials = (await s.connection()).sealedCredentials!;
+    const [token] = await s.deps.db.select().from(connectionTokens);
+    expect(sealedFormat(credentials)).toMatchObject({ version: 2 });
+    expect(sealedFormat(token!.sealedToken)).toMatchObject({ version: 2 });
+    // Before: they open (with the connection's data key, unwrapped by the ring).
+    expect(await openCredentials(s.deps.db, s.deps.sealer, binding, credentials)).toMatchObject({
+      appSecret: s.sim.credentials.appSecret,
+    });
+
+    const res = await s.post('/connections/bluejeans/disconnect', { data: 'keep' });
+    expect(res.status).toBe(303);
+    expect(await s.deps.db.select().from(connectionKeys)).toEqual([]);
+    const vault = connectionVault(s.deps.db, s.deps.sealer, binding);
+    await expect(vault.unseal(credentials, 'credentials')).rejects.toThrow(/data key .* destroyed/);
+    await expect(vault.unseal(token!.sealedToken, 'token')).rejects.toThrow(SealError);
+    // Nor does any key of the ring open them directly.
+    for (const kid of s.deps.sealer.ring.kids) {
+      for (const blob of [credentials, token!.sealedToken]) {
+        await expect(compactDecrypt(blob, s.deps.sealer.ring.key(kid)!)).rejects.toThrow();
+      }
+    }
+    // And nothing can be sealed for it again until it is connected anew.
+    await expect(vault.seal('x', 'token')).rejects.toThrow(/disconnected/);
+  });
+
+  it('a connection sealed the old way (before envelope encryption) syncs, and moves under a data key then', async () => {
+    const s = await simApp();
+    const connected = await connectWithAppKey(s);
+    const binding = { orgId: connected.orgId, connectionId: connected.id };
+    // Stage the row as an older Seatwise wrote it: credentials directly under the ring, no data key.
+    const credentials = await openCredentials(
+      s.deps.db,
+      s.deps.sealer,
+      binding,
+      connected.sealedCredentials!,
+    );
+    const legacy = await sealCredentials(s.deps.sealer, credentials, binding);
+    await s.deps.db.delete(connectionKeys);
+    await s.deps.db.update(connections).set({ sealedCredentials: legacy });
+    expect(sealedFormat(legacy)).toMatchObject({ version: 1 });
+
+    const result = await runSlice(s.deps, { connectionId: connected.id, trigger: 'manual' });
+    expect(['done', 'continue']).toContain(result.status);
+    const after = await s.connection();
+    expect(sealedFormat(after.sealedCredentials!)).toMatchObject({ version: 2 });
+    expect(await s.deps.db.select().from(connectionKeys)).toHaveLength(1);
+    expect(await openCredentials(s.deps.db, s.deps.sealer, binding, after.sealedCredentials!)).toEqual(
+      credentials,
+    );
+    const [token] = await s.deps.db.select().from(connectionTokens);
+    expect(sealedFormat(token!.sealedToken)).toMatchObject({ version: 2 });
   });
 
   it('opens the embedded file with secure_delete on', async () => {

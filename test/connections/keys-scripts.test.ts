@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { connections } from '../../db/schema';
+import { connectionKeys, connections } from '../../db/schema';
 import { sealCredentials } from '../../src/connections/credentials';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
+import { sealedFormat } from '../../src/lib/envelope';
 import { createSealer, generateKeyEntry, parseKeyRing, sealedKid } from '../../src/lib/seal';
 import { testDb } from '../helpers/deps';
 
@@ -45,6 +46,8 @@ describe('npm run keys:rotate', () => {
     const keyB = generateKeyEntry(Date.UTC(2026, 0, 1));
     await ensureOrganization(db, 'local');
     const row = await getOrCreateConnection(db, 'local', 'bluejeans');
+    await db.update(connections).set({ state: 'connected' }).where(eq(connections.id, row.id));
+    // Sealed the old way (directly under the key ring), as rows written before envelope encryption.
     const sealed = await sealCredentials(
       createSealer(parseKeyRing(keyA)),
       { method: 'client_credentials', appKey: 'k', appSecret: 'the-secret' },
@@ -57,12 +60,27 @@ describe('npm run keys:rotate', () => {
     expect(rotated.stdout).toContain('key ring from SEAL_KEYS');
     expect(rotated.stdout).toContain('Credentials: 1 re-sealed, 0 already current');
     expect(rotated.stdout).not.toContain('the-secret');
+    expect(rotated.stdout).toContain('Data keys: 0 re-wrapped');
+    // Moved into envelope form: under the connection's data key, which is wrapped under the newest key.
     const [after] = await db.select().from(connections).where(eq(connections.id, row.id));
-    expect(sealedKid(after!.sealedCredentials!)).toBe(keyB.split(':')[0]);
+    expect(sealedFormat(after!.sealedCredentials!)).toMatchObject({ version: 2 });
+    const [key] = await db.select().from(connectionKeys).where(eq(connectionKeys.connectionId, row.id));
+    expect(sealedKid(key!.wrappedKey)).toBe(keyB.split(':')[0]);
 
     const again = await script('keys-rotate.ts', { DATABASE_URL: url, SEAL_KEYS: keyB });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Credentials: 0 re-sealed, 1 already current');
+    expect(again.stdout).toContain('Data keys: 0 re-wrapped, 1 already current');
+
+    // A later rotation only re-wraps the data key: the sealed credentials stay byte for byte.
+    const keyC = generateKeyEntry(Date.UTC(2027, 0, 1));
+    const third = await script('keys-rotate.ts', { DATABASE_URL: url, SEAL_KEYS: `${keyB},${keyC}` });
+    expect(third.code).toBe(0);
+    expect(third.stdout).toContain('Data keys: 1 re-wrapped, 0 already current');
+    const [last] = await db.select().from(connections).where(eq(connections.id, row.id));
+    expect(last!.sealedCredentials).toBe(after!.sealedCredentials);
+    const [rewrapped] = await db.select().from(connectionKeys).where(eq(connectionKeys.connectionId, row.id));
+    expect(sealedKid(rewrapped!.wrappedKey)).toBe(keyC.split(':')[0]);
   });
 
   it('exits 1 naming the connections whose credentials no key can open', async () => {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { connectionTokens } from '../../db/schema';
-import { unsealCredentials } from '../../src/connections/credentials';
+import { openCredentials } from '../../src/connections/credentials';
 import { OAUTH_COOKIE } from '../../src/connections/oauth-flow';
+import { connectionVault } from '../../src/lib/vault';
 import { cookieFrom, inputValue, type SimApp, simApp } from './support';
 
 /**
@@ -45,19 +46,23 @@ describe('no secret in plain text anywhere', () => {
     const secrets = new Set<string>([s.sim.credentials.appSecret, s.sim.credentials.adminUser.password]);
     const mintAsSync = async () => {
       const row = await s.connection();
-      const credentials = await unsealCredentials(s.deps.sealer, row.sealedCredentials!, {
-        orgId: row.orgId,
-        connectionId: row.id,
-      });
+      const credentials = await openCredentials(
+        s.deps.db,
+        s.deps.sealer,
+        {
+          orgId: row.orgId,
+          connectionId: row.id,
+        },
+        row.sealedCredentials!,
+      );
       if (credentials.method === 'oauth') secrets.add(credentials.refreshToken);
       await s.deps.bluejeans.session({ id: row.id, orgId: row.orgId, credentials }).tokenExpiresAt();
       for (const t of await s.deps.db.select().from(connectionTokens)) {
         const grant = JSON.parse(
-          await s.deps.sealer.unseal(t.sealedToken, {
-            orgId: row.orgId,
-            connectionId: row.id,
-            purpose: 'token',
-          }),
+          await connectionVault(s.deps.db, s.deps.sealer, { orgId: row.orgId, connectionId: row.id }).unseal(
+            t.sealedToken,
+            'token',
+          ),
         ) as { accessToken: string };
         secrets.add(grant.accessToken);
       }

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { connectionTokens } from '../../db/schema';
 import { ConnectorError, type Credentials } from '../../src/connectors/types';
 import { createSealer, generateKeyEntry, parseKeyRing } from '../../src/lib/seal';
+import { connectionVault } from '../../src/lib/vault';
 import { bjEnv, ORIGIN, walk } from './support';
 
 type Env = Awaited<ReturnType<typeof bjEnv>>;
@@ -56,15 +57,17 @@ describe('App Key / App Secret (client_credentials)', () => {
     expect(row.expiresAt).toBe(env.clock.now() + 3600_000);
     // Sealed: the token is not readable in the row, and only unseals for this connection and purpose.
     const plain = JSON.parse(
-      await env.sealer.unseal(row.sealedToken, { ...env.conn, connectionId: env.conn.id, purpose: 'token' }),
+      await connectionVault(env.db, env.sealer, { ...env.conn, connectionId: env.conn.id }).unseal(
+        row.sealedToken,
+        'token',
+      ),
     );
     expect(row.sealedToken).not.toContain(plain.accessToken);
     await expect(
-      env.sealer.unseal(row.sealedToken, {
-        orgId: env.conn.orgId,
-        connectionId: env.conn.id,
-        purpose: 'credentials',
-      }),
+      connectionVault(env.db, env.sealer, { orgId: env.conn.orgId, connectionId: env.conn.id }).unseal(
+        row.sealedToken,
+        'credentials',
+      ),
     ).rejects.toThrow();
 
     // A later invocation (new connector, new session) reuses the cached token.

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { connectionTokens } from '../../db/schema';
 import { ConnectorError, type Credentials, type FetchLike } from '../../src/connectors/types';
+import { connectionVault } from '../../src/lib/vault';
 import { bjEnv, ORIGIN } from './support';
 
 async function caught(p: Promise<unknown>): Promise<ConnectorError> {
@@ -123,11 +124,10 @@ describe('revoke', () => {
     await session.accountId();
     const [row] = await env.db.select().from(connectionTokens);
     const token = JSON.parse(
-      await env.sealer.unseal(row!.sealedToken, {
-        orgId: env.conn.orgId,
-        connectionId: env.conn.id,
-        purpose: 'token',
-      }),
+      await connectionVault(env.db, env.sealer, { orgId: env.conn.orgId, connectionId: env.conn.id }).unseal(
+        row!.sealedToken,
+        'token',
+      ),
     ).accessToken as string;
     expect(await env.connector.revoke(env.stored())).toEqual({ revoked: true });
     const info = await env.raw(`${ORIGIN}/oauth2/tokenInfo?access_token=${token}`);

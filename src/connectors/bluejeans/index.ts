@@ -10,6 +10,7 @@ import type { Clock } from '../../lib/clock';
 import { newHolderId } from '../../lib/lease';
 import type { Sealer } from '../../lib/seal';
 import { createTokenBucket, type RateLimiter } from '../../lib/token-bucket';
+import { connectionVault } from '../../lib/vault';
 import type {
   Connector,
   ConnectorSession,
@@ -153,7 +154,10 @@ export function createBlueJeansConnector(deps: BlueJeansConnectorDeps): BlueJean
       budget: options.budget,
     });
     const strategy = strategyFor(connection.credentials, clock);
-    const cache = createTokenCache(db, deps.sealer, { orgId: connection.orgId, connectionId: connection.id });
+    const cache = createTokenCache(
+      db,
+      connectionVault(db, deps.sealer, { orgId: connection.orgId, connectionId: connection.id }),
+    );
     const tokens = createTokenProvider({
       db,
       clock,
@@ -240,7 +244,10 @@ export function createBlueJeansConnector(deps: BlueJeansConnectorDeps): BlueJean
   }
 
   async function revoke(connection: StoredConnection): Promise<RevokeResult> {
-    const cache = createTokenCache(db, deps.sealer, { orgId: connection.orgId, connectionId: connection.id });
+    const cache = createTokenCache(
+      db,
+      connectionVault(db, deps.sealer, { orgId: connection.orgId, connectionId: connection.id }),
+    );
     try {
       const c = connection.credentials;
       const cached = await cache.read();

@@ -1,14 +1,18 @@
 /**
- * The sealed token cache: one `connection_tokens` row per connection, sealed with purpose `token` and
- * bound to its organization and connection. A value that no longer unseals (key retired, row copied
- * elsewhere) reads as "no cache": the cost is one extra mint, never a crash.
+ * The sealed token cache: one `connection_tokens` row per connection, sealed with purpose `token` under
+ * the connection's data key (src/lib/vault.ts) and bound to its organization and connection. A value
+ * that no longer unseals (data key replaced or destroyed, ring key retired, row copied elsewhere) reads
+ * as "no cache": the cost is one extra mint, never a crash.
  */
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client';
 import { connectionTokens } from '../../../db/schema';
-import type { Sealer } from '../../lib/seal';
+import type { Vault } from '../../lib/vault';
 import type { TokenGrant } from './auth';
+
+/** The purpose cached tokens are sealed for. */
+export const TOKEN_PURPOSE = 'token';
 
 export interface TokenCache {
   read(): Promise<TokenGrant | null>;
@@ -31,12 +35,8 @@ const Stored = z.object({
 });
 
 /** The cache of one connection. */
-export function createTokenCache(
-  db: Db,
-  sealer: Sealer,
-  binding: { orgId: string; connectionId: string },
-): TokenCache {
-  const seal = { ...binding, purpose: 'token' };
+export function createTokenCache(db: Db, vault: Vault): TokenCache {
+  const { binding } = vault;
   const where = eq(connectionTokens.connectionId, binding.connectionId);
 
   async function read(): Promise<TokenGrant | null> {
@@ -44,7 +44,7 @@ export function createTokenCache(
     const row = rows[0];
     if (!row) return null;
     try {
-      const parsed = Stored.safeParse(JSON.parse(await sealer.unseal(row.sealedToken, seal)));
+      const parsed = Stored.safeParse(JSON.parse(await vault.unseal(row.sealedToken, TOKEN_PURPOSE)));
       if (!parsed.success) return null;
       // The column is authoritative for expiry: `expire()` lowers it without re-sealing.
       return { ...stripUndefined(parsed.data), expiresAt: Math.min(row.expiresAt, parsed.data.expiresAt) };
@@ -56,7 +56,7 @@ export function createTokenCache(
   return {
     read,
     async write(grant, now) {
-      const sealedToken = await sealer.seal(JSON.stringify(grant), seal);
+      const sealedToken = await vault.seal(JSON.stringify(grant), TOKEN_PURPOSE);
       await db
         .insert(connectionTokens)
         .values({
