@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { AppRegistry, DEMO_APP } from './auth/apps';
 import { CodeStore } from './auth/codes';
+import { GrantStore } from './auth/grants';
 import { TokenStore } from './auth/tokens';
 import type { SimContext, SimEnv } from './context';
 import { EnterpriseModel } from './data/model';
@@ -12,6 +13,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { authorizeRoutes } from './routes/authorize';
 import { commandCenterRoutes } from './routes/command-center';
 import { controlRoutes } from './routes/control';
+import { grantRoutes } from './routes/grants';
 import { historyRoutes } from './routes/history';
 import { oauthRoutes } from './routes/oauth';
 import { userRoutes } from './routes/users';
@@ -52,6 +54,7 @@ export function createSimulator(opts: SimOptions = {}): Simulator {
   const stats = new StatsCollector();
   const tokens = new TokenStore(seed);
   const codes = new CodeStore(seed);
+  const grants = new GrantStore();
   const apps = new AppRegistry();
   let removals = 0;
 
@@ -63,6 +66,7 @@ export function createSimulator(opts: SimOptions = {}): Simulator {
     faults,
     tokens,
     codes,
+    grants,
     apps,
     stats,
     ...(opts.specYaml !== undefined ? { specYaml: opts.specYaml } : {}),
@@ -102,6 +106,7 @@ export function createSimulator(opts: SimOptions = {}): Simulator {
       apps.reset();
       tokens.clear();
       codes.clear();
+      grants.clear();
       stats.reset();
       model.users.clearRuntimeRemovals();
       model.analytics.clear();
@@ -138,6 +143,7 @@ export function createSimulator(opts: SimOptions = {}): Simulator {
   );
   app.route('/', oauthRoutes(ctx));
   app.route('/', authorizeRoutes(ctx));
+  app.route('/', grantRoutes(ctx));
   app.route('/', userRoutes(ctx));
   app.route('/', historyRoutes(ctx));
   app.route('/', commandCenterRoutes(ctx));

@@ -1,5 +1,6 @@
 import type { AppRegistry } from './auth/apps';
 import type { CodeStore } from './auth/codes';
+import type { GrantStore } from './auth/grants';
 import type { TokenRecord, TokenStore } from './auth/tokens';
 import type { EnterpriseModel } from './data/model';
 import type { FaultController } from './faults';
@@ -14,6 +15,8 @@ export interface SimContext {
   faults: FaultController;
   tokens: TokenStore;
   codes: CodeStore;
+  /** Users' consents to 3-legged apps (getGrantedApplications / revokeGrantedApplication). */
+  grants: GrantStore;
   apps: AppRegistry;
   stats: StatsCollector;
   specYaml?: string;

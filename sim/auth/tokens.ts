@@ -27,6 +27,8 @@ export interface RefreshRecord {
   scopes: string[];
   expiresAt: number;
   used: boolean;
+  /** Set when the user revoked the app's grant (revokeGrantedApplication). */
+  revoked?: boolean;
 }
 
 /** Refresh tokens outlive access tokens by far; 30 days like most OAuth providers. */
@@ -109,6 +111,26 @@ export class TokenStore {
     }
     for (const r of this.refresh.values()) if (r.appKey === appKey) r.used = true;
     return n;
+  }
+
+  /** Ends a user's grant to an app: its 3-legged access tokens and refresh tokens stop working. */
+  revokeGrant(userIndex: number, appKey: string): { accessTokens: number; refreshTokens: number } {
+    let accessTokens = 0;
+    let refreshTokens = 0;
+    for (const t of this.tokens.values()) {
+      if (t.kind === 'three-legged' && t.userIndex === userIndex && t.appKey === appKey && !t.revoked) {
+        t.revoked = true;
+        accessTokens++;
+      }
+    }
+    for (const r of this.refresh.values()) {
+      if (r.userIndex === userIndex && r.appKey === appKey && !r.revoked) {
+        if (!r.used) refreshTokens++;
+        r.revoked = true;
+        r.used = true;
+      }
+    }
+    return { accessTokens, refreshTokens };
   }
 
   /** Forgets everything (reset). The counter restarts too, so a reset run replays exactly. */

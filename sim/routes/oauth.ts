@@ -109,6 +109,8 @@ export function oauthRoutes(ctx: SimContext): Hono<SimEnv> {
       return fail(c, 401, 'redirectUri does not match the authorization request');
     if (ctx.model.users.isRemoved(code.userIndex, ctx.now()))
       return fail(c, 401, 'User no longer belongs to this enterprise');
+    // The consent becomes a granted application of the user (getGrantedApplications).
+    ctx.grants.grant(code.userIndex, appRecord.appKey, code.scopes, ctx.now());
     return threeLeggedGrant(
       c,
       { appKey: appRecord.appKey, userIndex: code.userIndex, scopes: code.scopes },
@@ -142,6 +144,9 @@ export function oauthRoutes(ctx: SimContext): Hono<SimEnv> {
     const appRecord = ctx.apps.authenticate(body.client_id, body.client_secret);
     if (!appRecord) return fail(c, 401, 'Invalid client credentials');
     const r = ctx.tokens.getRefresh(body.refresh_token);
+    if (r && r.appKey === appRecord.appKey && (r.revoked || !ctx.grants.get(r.userIndex, r.appKey))) {
+      return fail(c, 401, "The user revoked this application's access; the refresh token no longer works");
+    }
     if (!r || r.used || r.expiresAt <= ctx.now() || r.appKey !== appRecord.appKey) {
       return fail(c, 401, 'Invalid or expired refresh token');
     }

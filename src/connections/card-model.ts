@@ -29,6 +29,7 @@ export interface CardOptions {
   canSyncNow?: boolean;
   readOnly?: boolean;
   notice?: string;
+  revocation?: ConnectionCardModel['revocation'];
 }
 
 export function buildCardModel(row: ConnectionRow, options: CardOptions): ConnectionCardModel {
@@ -57,5 +58,6 @@ export function buildCardModel(row: ConnectionRow, options: CardOptions): Connec
     canSyncNow,
     ...(options.readOnly ? { readOnly: true } : {}),
     ...(options.notice ? { notice: options.notice } : {}),
+    ...(options.revocation && row.state === 'disconnected' ? { revocation: options.revocation } : {}),
   };
 }

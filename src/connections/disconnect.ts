@@ -17,11 +17,12 @@ import {
   connectionTokens,
   syncCheckpoints,
 } from '../../db/schema';
-import type { RevokeResult } from '../connectors/types';
+import type { Credentials, RevocationOutcome, RevokeResult } from '../connectors/types';
 import { SealError } from '../lib/seal';
 import { destroyDataKey } from '../lib/vault';
 import { ConnectFlowError, type FlowContext } from './connect';
 import { openCredentials } from './credentials';
+import { revocationDetail } from './revocation';
 import { StaleConnectionError, transition } from './state-machine';
 import { type ConnectionRow, getConnectionById } from './store';
 
@@ -62,11 +63,7 @@ export async function disconnect(ctx: FlowContext, input: DisconnectInput): Prom
       to: 'disconnected',
       actor: ctx.actor,
       action: 'connection.disconnected',
-      detail: {
-        dataKept: input.keepData,
-        revoked: revoke.revoked,
-        revokeError: revoke.error?.code,
-      },
+      detail: { dataKept: input.keepData, ...revocationDetail(revoke), dataKeyDestroyed: true },
       set: {
         authMethod: null,
         sealedCredentials: null,
@@ -118,31 +115,48 @@ async function pragma(db: Db, statement: string): Promise<void> {
   }
 }
 
-/** Asks BlueJeans to revoke; never throws. Credentials that no longer open just mean nothing to revoke. */
+/** Asks BlueJeans to revoke every grant; never throws. Credentials that no longer open cannot revoke. */
 async function revokeBestEffort(ctx: FlowContext, connection: ConnectionRow): Promise<RevokeResult> {
-  if (!connection.sealedCredentials) return { revoked: false };
+  if (!connection.sealedCredentials) {
+    const none: RevocationOutcome = { status: 'not_held', reason: 'Seatwise held no credentials.' };
+    return { revoked: false, accessToken: none, refreshToken: none, grantedApplication: none };
+  }
+  let credentials: Credentials;
   try {
-    const credentials = await openCredentials(
+    credentials = await openCredentials(
       ctx.db,
       ctx.sealer,
       { orgId: connection.orgId, connectionId: connection.id },
       connection.sealedCredentials,
     );
-    const result = await ctx.connector.revoke({
-      id: connection.id,
-      orgId: connection.orgId,
-      credentials,
-      enterpriseId: connection.enterpriseId,
-    });
-    if (result.error) {
-      ctx.logger.warn('disconnect: revoke failed', { connectionId: connection.id, code: result.error.code });
-    }
-    return result;
   } catch (err) {
     ctx.logger.warn('disconnect: credentials unreadable, nothing revoked', {
       connectionId: connection.id,
       reason: err instanceof SealError ? err.message : 'unexpected',
     });
-    return { revoked: false };
+    const unreadable: RevocationOutcome = {
+      status: 'failed',
+      reason:
+        'The stored credentials could not be opened (the encryption key they were sealed with is no longer configured), so Seatwise could not ask BlueJeans to revoke anything; what they granted may still be valid there.',
+    };
+    return {
+      revoked: false,
+      accessToken: unreadable,
+      refreshToken: unreadable,
+      grantedApplication: unreadable,
+    };
   }
+  const result = await ctx.connector.revoke({
+    id: connection.id,
+    orgId: connection.orgId,
+    credentials,
+    enterpriseId: connection.enterpriseId,
+  });
+  if (result.error) {
+    ctx.logger.warn('disconnect: a revocation failed', {
+      connectionId: connection.id,
+      code: result.error.code,
+    });
+  }
+  return result;
 }

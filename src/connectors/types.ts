@@ -211,10 +211,30 @@ export interface ExchangeResult {
   redirectUri: string;
 }
 
-/** `revoke` never throws: it says whether the vendor confirmed, and why not. */
+/**
+ * What became of one grant Seatwise held when it asked the vendor to end it:
+ * - `revoked`: the vendor confirmed (or said it was already gone);
+ * - `not_held`: there was nothing to revoke (this sign-in method has none, none was minted, or the
+ *   vendor had already ended it), `reason` says which;
+ * - `kept`: deliberately not revoked (a pasted personal token belongs to the person who made it);
+ * - `failed`: the vendor could not be asked or refused; it may still be valid there.
+ * `reason` is written for the admin and never holds a secret.
+ */
+export interface RevocationOutcome {
+  status: 'revoked' | 'not_held' | 'kept' | 'failed';
+  reason?: string;
+  code?: ConnectorErrorCode;
+}
+
+/** `revoke` never throws: it reports each grant (access token, refresh token, granted application). */
 export interface RevokeResult {
+  /** Whether the access token was revoked (what callers asked before the other grants were reported). */
   revoked: boolean;
+  /** The first failure, if any. */
   error?: ConnectorError;
+  accessToken: RevocationOutcome;
+  refreshToken: RevocationOutcome;
+  grantedApplication: RevocationOutcome;
 }
 
 /** A vendor connector. Routes and the sync engine depend on this interface only. */
@@ -223,7 +243,10 @@ export interface Connector<S extends ConnectorSession = ConnectorSession> {
   readonly methods: readonly ConnectMethod[];
   /** Proves the credentials can read enterprise data; throws an actionable `ConnectorError`. */
   verify(credentials: Credentials): Promise<AccountInfo>;
-  /** Best-effort token revocation on disconnect; also forgets the cached token. */
+  /**
+   * Best-effort revocation on disconnect of every grant Seatwise holds (access token, refresh token, the
+   * user's grant of the app where the vendor offers it); also forgets the cached token.
+   */
   revoke(connection: StoredConnection): Promise<RevokeResult>;
   /** Starts the OAuth (3-legged) flow: stores a single-use signed state and builds the vendor URL. */
   authorizeUrl(input: AuthorizeInput): Promise<AuthorizeResult>;

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { listAudit, parseDetail } from '../connections/audit';
+import { omitRevocationKeys, revocationLines } from '../connections/revocation';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
 import { requireRole } from '../lib/roles';
@@ -36,13 +37,18 @@ export const auditRoutes = new Hono<AppEnv>().get(
     const olderUrl = rows.length > PAGE_SIZE && last ? `${URLS.audit}?before=${last.id}` : undefined;
     const log = (
       <AuditLog
-        entries={page.map((r) => ({
-          id: r.id,
-          at: r.at,
-          actor: r.actor,
-          action: r.action,
-          detail: parseDetail(r.detail),
-        }))}
+        entries={page.map((r) => {
+          const detail = parseDetail(r.detail);
+          const revocation = r.action === 'connection.disconnected' ? revocationLines(detail) : undefined;
+          return {
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            detail: revocation ? omitRevocationKeys(detail) : detail,
+            ...(revocation ? { revocation } : {}),
+          };
+        })}
         now={d.clock.now()}
         olderUrl={olderUrl}
       />

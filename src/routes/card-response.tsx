@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { buildCardModel, type CardOptions } from '../connections/card-model';
+import { lastRevocation } from '../connections/revocation';
 import type { ConnectionRow } from '../connections/store';
 import type { AppEnv } from '../deps';
 import { isHtmx } from '../lib/http-errors';
@@ -26,6 +27,8 @@ export async function loadCardModel(
   const sync = row.state === 'syncing' ? await syncProgress(c.var.scope.db, row.id) : undefined;
   const now = deps.clock.now();
   const interrupted = (await syncActivity(deps, row, now)).kind === 'interrupted';
+  const revocation =
+    row.state === 'disconnected' ? await lastRevocation(c.var.scope.db, row.orgId, row.id) : undefined;
   // Viewers see the card without its buttons (the routes refuse them anyway).
   const readOnly = options.readOnly ?? c.var.role !== 'admin';
   return buildCardModel(row, {
@@ -34,6 +37,7 @@ export async function loadCardModel(
     ...(readOnly ? { readOnly } : {}),
     ...(interrupted ? { interrupted } : {}),
     ...(sync ? { sync } : {}),
+    ...(revocation ? { revocation } : {}),
   });
 }
 

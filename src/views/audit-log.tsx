@@ -1,4 +1,5 @@
 import type { AuditAction } from '../connections/audit';
+import { type RevocationLine, RevocationReport } from './revocation-report';
 import { When } from './when';
 
 export interface AuditEntryView {
@@ -7,6 +8,8 @@ export interface AuditEntryView {
   actor: string;
   action: string;
   detail: Record<string, unknown>;
+  /** Disconnect entries: what was ended at BlueJeans, one line per grant. */
+  revocation?: RevocationLine[];
 }
 
 export interface AuditLogProps {
@@ -60,12 +63,14 @@ const DETAIL_LABEL: Record<string, string> = {
   mode: 'while',
   message: 'message',
   dataKept: 'data kept',
-  revoked: 'token revoked',
-  revokeError: 'revoke failed',
+  revoked: 'access token revoked',
+  revokeError: 'revocation failed because',
+  dataKeyDestroyed: 'encryption key of its secrets destroyed',
   inviteId: 'invite',
   email: 'for',
   expiresAt: 'expires',
   kid: 'key',
+  dataKeysRewrapped: 'data keys re-wrapped',
   connectionsRekeyed: 'credentials re-sealed',
   cachesRekeyed: 'cached tokens re-sealed',
 };
@@ -95,6 +100,7 @@ export function AuditLog({ entries, now, olderUrl }: AuditLogProps) {
               <td>{ACTION_LABEL[e.action as AuditAction] ?? e.action}</td>
               <td>
                 <Details detail={e.detail} />
+                {e.revocation ? <RevocationReport lines={e.revocation} /> : null}
               </td>
             </tr>
           ))}
@@ -123,8 +129,17 @@ function Details({ detail }: { detail: Record<string, unknown> }) {
   );
 }
 
+/** Entries written before each grant's outcome was recorded said only yes/no, and a code on failure. */
+const OLD_REVOKE_CODES: Record<string, string> = {
+  unreachable: 'BlueJeans could not be reached',
+  server_error: 'BlueJeans answered with a server error',
+  rate_limited: 'BlueJeans asked Seatwise to slow down',
+};
+
 function formatValue(key: string, value: unknown): string {
   if (key === 'expiresAt' && typeof value === 'number') return new Date(value).toISOString();
+  if (key === 'revoked' && value === false) return 'no (no live token was held, or see the reason below)';
+  if (key === 'revokeError' && typeof value === 'string') return OLD_REVOKE_CODES[value] ?? value;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string' || typeof value === 'number') return String(value);
   return JSON.stringify(value);

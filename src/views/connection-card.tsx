@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { AuthMethod, ConnectionState } from '../../db/schema';
 import { METHOD_LABEL } from './format';
+import { type RevocationLine, RevocationReport } from './revocation-report';
 import { When } from './when';
 
 /** Live progress of a running sync (filled in by the sync engine). */
@@ -53,6 +54,8 @@ export interface ConnectionCardModel {
   readOnly?: boolean;
   /** A one-line confirmation of what just happened (e.g. after Disconnect). */
   notice?: string;
+  /** Disconnected: what the last Disconnect ended at BlueJeans (from the activity log). */
+  revocation?: { at: number; lines: RevocationLine[] };
   urls: CardUrls;
 }
 
@@ -133,6 +136,9 @@ export function ConnectionCard({ model }: { model: ConnectionCardModel }) {
           <StatusLine model={model} />
         </p>
         {model.notice ? <p class="notice">{model.notice}</p> : null}
+        {model.state === 'disconnected' && model.revocation ? (
+          <RevocationReport lines={model.revocation.lines} at={model.revocation.at} now={model.now} />
+        ) : null}
       </div>
       {model.state === 'syncing' ? (
         <Progress

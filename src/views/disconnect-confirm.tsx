@@ -23,7 +23,9 @@ export function DisconnectConfirm(props: DisconnectConfirmProps) {
         Disconnect {name}?
       </h2>
       <p>
-        Seatwise asks BlueJeans to revoke its access token, then erases the stored credentials. Syncing stops.
+        Seatwise asks BlueJeans to revoke everything it was granted (the access token, and for Sign in with
+        BlueJeans the refresh token and the granted application), then erases the stored credentials and
+        destroys the key they were encrypted with. Syncing stops. The card then reports each outcome.
       </p>
       <form
         method="post"

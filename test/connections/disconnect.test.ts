@@ -108,9 +108,23 @@ describe('Disconnect', () => {
     expect(s.sim.control.stats().byOperation.revokeAccessToken).toBe(1);
     const audit = await listAudit(s.deps.db, { orgId: 'local' });
     expect(audit[0]?.action).toBe('connection.disconnected');
-    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ dataKept: true, revoked: true, from: 'connected' });
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({
+      dataKept: true,
+      accessOutcome: 'revoked',
+      renewalOutcome: 'not_held',
+      grantOutcome: 'not_held',
+      dataKeyDestroyed: true,
+      from: 'connected',
+    });
     const dash = await (await s.get('/?notice=disconnected')).text();
     expect(dash).toContain('Synced data was kept');
+    // The card reports each grant's outcome, in words.
+    expect(dash).toContain('What Disconnect ended at BlueJeans');
+    expect(dash).toMatch(
+      /data-outcome="revoked"[^>]*>\s*<strong>Access token<\/strong>: <span[^>]*>revoked at BlueJeans/,
+    );
+    expect(dash).toContain('This way of connecting has no refresh token.');
+    expect(dash).toContain('there is no granted application to remove');
     expect(dash).toMatch(/>\s*Connect\s*</);
     expect(dash).toContain('Synced history is kept');
   });
@@ -156,7 +170,19 @@ describe('Disconnect', () => {
     expect(row.state).toBe('disconnected');
     expect(row.sealedCredentials).toBeNull();
     const audit = await listAudit(s.deps.db, { orgId: 'local' });
-    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ revoked: false, revokeError: 'unreachable' });
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({
+      accessOutcome: 'failed',
+      accessReason:
+        'BlueJeans could not be reached; it stays valid at BlueJeans until it expires (within the hour).',
+    });
+    // The activity log says so in words, and so does the card.
+    const log = await (await s.get('/connections/bluejeans/audit')).text();
+    expect(log).toContain('Access token');
+    expect(log).toContain('could not be revoked');
+    expect(log).toContain('BlueJeans could not be reached; it stays valid at BlueJeans until it expires');
+    expect(log).not.toContain('accessOutcome');
+    const card = await (await s.get('/connections/bluejeans/card', { htmx: true })).text();
+    expect(card).toContain('could not be revoked');
   });
 
   it('a second Disconnect is refused with a clear message and changes nothing', async () => {

@@ -242,7 +242,17 @@ describe('Sign in with BlueJeans (3-legged)', () => {
     const { code, state } = await consent(env, auth.url);
     const done = await env.connector.exchangeCode({ orgId: env.conn.orgId, state, code, appKey, appSecret });
     await env.connector.session(env.stored(done.credentials)).accountId();
-    expect(await env.connector.revoke(env.stored(done.credentials))).toEqual({ revoked: true });
+    expect(await env.connector.revoke(env.stored(done.credentials))).toMatchObject({
+      revoked: true,
+      grantedApplication: { status: 'revoked' },
+      refreshToken: { status: 'revoked' },
+      accessToken: { status: 'revoked' },
+    });
+    // The grant removal ends the access token too, so revoking that is a 400 ("already revoked").
+    expect(env.sim.control.stats().byOperation).toMatchObject({
+      revokeGrantedApplication: 1,
+      revokeAccessToken: 1,
+    });
     expect(env.sim.control.stats().byStatus['204']).toBe(1);
   });
 

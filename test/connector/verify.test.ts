@@ -129,7 +129,12 @@ describe('revoke', () => {
         'token',
       ),
     ).accessToken as string;
-    expect(await env.connector.revoke(env.stored())).toEqual({ revoked: true });
+    expect(await env.connector.revoke(env.stored())).toMatchObject({
+      revoked: true,
+      accessToken: { status: 'revoked' },
+      refreshToken: { status: 'not_held' },
+      grantedApplication: { status: 'not_held' },
+    });
     const info = await env.raw(`${ORIGIN}/oauth2/tokenInfo?access_token=${token}`);
     expect(info.status).toBe(401);
     expect(
@@ -150,6 +155,10 @@ describe('revoke', () => {
     const result = await env.connector.revoke(env.stored());
     expect(result.revoked).toBe(false);
     expect(result.error?.code).toBe('unreachable');
+    expect(result.accessToken).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('could not be reached'),
+    });
     expect(await env.db.select().from(connectionTokens)).toEqual([]);
   });
 
@@ -158,7 +167,8 @@ describe('revoke', () => {
     const result = await env.connector.revoke(
       env.stored({ method: 'access_token', accessToken: 'theirs-123' }),
     );
-    expect(result).toEqual({ revoked: false });
+    expect(result).toMatchObject({ revoked: false, accessToken: { status: 'kept' } });
+    expect(result.accessToken.reason).toContain('belongs to the person who created it');
     expect(env.sim.control.stats().byOperation.revokeAccessToken).toBeUndefined();
   });
 });

@@ -301,6 +301,118 @@ describe('random page positions conform (property)', () => {
   }, 60_000);
 });
 
+/** A 3-legged grant for the demo admin, through the consent form and the code exchange. */
+async function threeLegged(sim: Simulator): Promise<{ access_token: string; refresh_token: string }> {
+  const form = new URLSearchParams({
+    clientId: 'demo-app-key',
+    redirectUri: 'http://127.0.0.1:9999/callback',
+    state: 's1',
+    scope: 'meeting_history,user_info',
+    responseType: 'code',
+    appName: 'Seatwise',
+    username: sim.credentials.adminUser.username,
+    password: sim.credentials.adminUser.password,
+    decision: 'allow',
+  });
+  const consent = await sim.fetch(new Request('http://sim/oauth2/authorize', { method: 'POST', body: form }));
+  const code = new URL(consent.headers.get('location') ?? '').searchParams.get('code');
+  const res = await tokenRequest(sim, {
+    grant_type: 'authorization_code',
+    client_id: 'demo-app-key',
+    client_secret: 'demo-app-secret',
+    code,
+    redirectUri: 'http://127.0.0.1:9999/callback',
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { access_token: string; refresh_token: string };
+}
+
+describe('granted applications conform', () => {
+  const refresh = (sim: Simulator, refreshToken: string) =>
+    tokenRequest(
+      sim,
+      {
+        grant_type: 'refresh_token',
+        client_id: 'demo-app-key',
+        client_secret: 'demo-app-secret',
+        refresh_token: refreshToken,
+      },
+      'Refresh',
+    );
+  const revoke = (sim: Simulator, userId: number | string, clientId: string, token: string) =>
+    sim.fetch(
+      new Request(`http://sim/v1/user/${userId}/granted_applications/${clientId}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${token}` },
+      }),
+    );
+
+  it('getGrantedApplications and revokeGrantedApplication; a revoked grant ends its access and refresh tokens', async () => {
+    const { sim } = makeSim();
+    const grant = await threeLegged(sim);
+    const info = (await (await get(sim, `/oauth2/tokenInfo?access_token=${grant.access_token}`)).json()) as {
+      user: number;
+    };
+    const listed = await call<{ clientId: string; userId: number; scope: string }>(
+      sim,
+      'getGrantedApplications',
+      `/v1/user/${info.user}/granted_applications`,
+      grant.access_token,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ clientId: 'demo-app-key', userId: info.user });
+    expect(listed.body.scope.split(',')).toEqual(['meeting_history', 'user_info']);
+
+    const revoked = await revoke(sim, info.user, 'demo-app-key', grant.access_token);
+    expect(revoked.status).toBe(204);
+    await spec.check('revokeGrantedApplication', revoked);
+
+    // The refresh token and the access token of that grant are refused from now on.
+    const refused = await refresh(sim, grant.refresh_token);
+    expect(refused.status).toBe(401);
+    expect((await spec.check<{ message: string }>('getTokenByRefresh', refused)).message).toMatch(/revoked/);
+    expect((await get(sim, `/v1/enterprise/${sim.enterpriseId}/users`, grant.access_token)).status).toBe(401);
+
+    // Gone: listing and revoking again are 404s with the spec's error body.
+    const admin = await userToken(sim, 'admin');
+    const none = await call(
+      sim,
+      'getGrantedApplications',
+      `/v1/user/${info.user}/granted_applications`,
+      admin,
+    );
+    expect(none.status).toBe(404);
+    const twice = await revoke(sim, info.user, 'demo-app-key', admin);
+    expect(twice.status).toBe(404);
+    await spec.check('revokeGrantedApplication', twice);
+
+    // A new consent grants again, with a working refresh token.
+    const again = await threeLegged(sim);
+    expect((await refresh(sim, again.refresh_token)).status).toBe(200);
+  });
+
+  it("another user's token may not revoke a grant; bad ids are 400", async () => {
+    const { sim } = makeSim();
+    const grant = await threeLegged(sim);
+    const info = (await (await get(sim, `/oauth2/tokenInfo?access_token=${grant.access_token}`)).json()) as {
+      user: number;
+    };
+    const plain = await userToken(sim, 'plain');
+    const forbidden = await revoke(sim, info.user, 'demo-app-key', plain);
+    expect(forbidden.status).toBe(403);
+    await spec.check('revokeGrantedApplication', forbidden);
+    const bad = await revoke(sim, 'abc', 'demo-app-key', grant.access_token);
+    expect(bad.status).toBe(400);
+    await spec.check('revokeGrantedApplication', bad);
+    const unauthenticated = await sim.fetch(
+      new Request(`http://sim/v1/user/${info.user}/granted_applications/demo-app-key`, { method: 'DELETE' }),
+    );
+    expect(unauthenticated.status).toBe(401);
+    // Still granted after the refusals.
+    expect((await refresh(sim, grant.refresh_token)).status).toBe(200);
+  });
+});
+
 describe('token grants and token info conform', () => {
   it('client_credentials, password, authorization_code, refresh_token, tokenInfo and revoke', async () => {
     const { sim } = makeSim();

@@ -37,6 +37,7 @@ import type {
   UserRow,
 } from './map';
 import { consumeState, issueState, type StateDeps, signerFromKeyRing, signerFromSecret } from './oauth-state';
+import { revokeAll } from './revoke';
 import {
   activeUsersStream,
   meetingHistoryStream,
@@ -249,32 +250,8 @@ export function createBlueJeansConnector(deps: BlueJeansConnectorDeps): BlueJean
       connectionVault(db, deps.sealer, { orgId: connection.orgId, connectionId: connection.id }),
     );
     try {
-      const c = connection.credentials;
-      const cached = await cache.read();
-      // A pasted token belongs to the person who made it; disconnecting Seatwise must not kill it elsewhere.
-      const token = c.method === 'access_token' ? undefined : cached?.accessToken;
-      if (!token) return { revoked: false };
-      const client = interactiveClient();
-      try {
-        // operationId: revokeAccessToken (3-legged tokens also name their client, per RevokeRequestOAuth)
-        await client.call({
-          operationId: 'revokeAccessToken',
-          method: 'DELETE',
-          path: '/oauth2/token',
-          query: { access_token: token },
-          body: c.method === 'oauth' ? { client_id: c.appKey, client_secret: c.appSecret } : undefined,
-          auth: { kind: 'none' },
-          context: { call: 'revoke' },
-          schema: null,
-          secrets: [token, c.method === 'oauth' ? c.appSecret : undefined],
-        });
-      } catch (e) {
-        // The spec: 400 means "probably already revoked" - the outcome we wanted.
-        if (!(e instanceof ConnectorError && e.status === 400)) throw e;
-      }
-      return { revoked: true };
-    } catch (e) {
-      return { revoked: false, error: asConnectorError(e) };
+      const cached = await cache.read().catch(() => null);
+      return await revokeAll(interactiveClient(), clock, connection.credentials, cached);
     } finally {
       await cache.clear().catch(() => undefined);
     }
@@ -326,11 +303,6 @@ export function createBlueJeansConnector(deps: BlueJeansConnectorDeps): BlueJean
       };
     },
   };
-}
-
-function asConnectorError(e: unknown): ConnectorError {
-  if (e instanceof ConnectorError) return e;
-  return new ConnectorError('transient', 'unreachable', 'Seatwise could not finish talking to BlueJeans.');
 }
 
 export type { BlueJeansConfig, BlueJeansConfigInput } from './config';
