@@ -10,6 +10,7 @@ import { ConfigError, parseEnv } from './env';
 import { chargingFetch, withBudget } from './lib/invocation';
 import { createRequestBudget, SUBREQUEST_PRESETS } from './lib/request-budget';
 import { parseKeyRing } from './lib/seal';
+import { fromAssetsBinding, withStaticAssets } from './lib/serve-assets';
 import { consumeDeadLetters } from './sync/dead-letter';
 import { consumeSyncMessages } from './sync/queue';
 import { runScheduled } from './sync/scheduler';
@@ -28,7 +29,7 @@ export type Env = Cloudflare.Env & {
 
 interface Built {
   deps: Deps;
-  app: ReturnType<typeof createApp>;
+  app: ReturnType<typeof withStaticAssets>;
 }
 
 // Bindings are fixed for an isolate's life, so Deps are built once per env object.
@@ -70,7 +71,8 @@ function build(env: Env): Built {
         }
       : {}),
   });
-  const built = { deps, app: createApp(deps) };
+  // /assets/* run the Worker first (run_worker_first): pages' security headers and the loopback rule.
+  const built = { deps, app: withStaticAssets(createApp(deps), fromAssetsBinding(env.ASSETS), deps) };
   cache.set(env, built);
   return built;
 }

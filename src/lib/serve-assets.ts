@@ -4,7 +4,8 @@ import { routeAwareSecureHeaders } from '../embed/headers';
 import { assertLoopback } from './tenancy';
 
 /**
- * Node and Deno serve /assets/* themselves (Workers uses the [assets] binding).
+ * Node and Deno serve /assets/* themselves; the Worker serves them from its [assets] binding, but
+ * runs first for /assets/* (wrangler.toml `run_worker_first`) so they pass through here too.
  * Assets are immutable per URL (their URLs carry a version), so they cache for a year.
  * They get the app's security headers, and in local mode the same loopback rule as every page
  * (a file served to any Host would let a DNS-rebinding page probe the local install).
@@ -36,4 +37,21 @@ export function withStaticAssets(
   // The runtime's env (Node's incoming socket, Deno's remote address) goes along: the app reads the client's address from it.
   server.all('*', (c) => app.fetch(c.req.raw, c.env));
   return server;
+}
+
+/** Minimal view of the Workers assets binding (a Fetcher). */
+export interface AssetsBinding {
+  fetch(request: Request): Promise<Response>;
+}
+
+/**
+ * Serves /assets/* from the Workers [assets] binding, for `withStaticAssets`. A file the binding does
+ * not have goes on to the app (its own 404 page); a found one is copied so headers can be added.
+ */
+export function fromAssetsBinding(assets: AssetsBinding): MiddlewareHandler {
+  return async (c, next) => {
+    const res = await assets.fetch(c.req.raw);
+    if (res.status === 404) return next();
+    c.res = new Response(res.body, res);
+  };
 }

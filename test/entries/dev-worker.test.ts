@@ -93,6 +93,13 @@ describe('npm run dev:worker', () => {
     const home = await waitForHttp(`${origin}/`, proc, 90_000);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('id="bluejeans-card"');
+    // Through wrangler's own asset router: /assets/* run the Worker first (run_worker_first), so they
+    // carry the pages' security headers (test/workers/assets.test.ts checks every one of them).
+    const asset = await fetch(`${origin}/assets/htmx-4.0.1.min.js`);
+    expect(asset.status).toBe(200);
+    await asset.arrayBuffer();
+    expect(asset.headers.get('x-frame-options')).toBe('DENY');
+    expect(asset.headers.get('content-security-policy')).toBe(home.headers.get('content-security-policy'));
 
     // The generated secrets: a key ring, readable by its owner only.
     const devVars = join(dir, '.dev.vars');
