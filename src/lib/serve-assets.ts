@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Context, type ExecutionContext, Hono, type MiddlewareHandler } from 'hono';
 import type { Deps } from '../deps';
 import { routeAwareSecureHeaders } from '../embed/headers';
 import { assertLoopback } from './tenancy';
@@ -12,7 +12,9 @@ import { assertLoopback } from './tenancy';
  * Everything else goes to the app untouched, keeping its own 404 and error pages.
  */
 export function withStaticAssets(
-  app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> },
+  app: {
+    fetch: (req: Request, env?: unknown, ctx?: ExecutionContext) => Response | Promise<Response>;
+  },
   serveStatic: MiddlewareHandler,
   deps: Deps,
 ) {
@@ -35,8 +37,18 @@ export function withStaticAssets(
   });
   server.use('/assets/*', serveStatic);
   // The runtime's env (Node's incoming socket, Deno's remote address) goes along: the app reads the client's address from it.
-  server.all('*', (c) => app.fetch(c.req.raw, c.env));
+  // So does the Workers execution context (the app hands background work to its waitUntil).
+  server.all('*', (c) => app.fetch(c.req.raw, c.env, executionCtxOf(c)));
   return server;
+}
+
+/** The request's execution context where the runtime gives one (Workers); Hono's getter throws otherwise. */
+function executionCtxOf(c: Context): ExecutionContext | undefined {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Minimal view of the Workers assets binding (a Fetcher). */
