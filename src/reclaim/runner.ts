@@ -19,7 +19,7 @@ import { and, eq } from 'drizzle-orm';
 import { getLicenceSettings } from '../../db/queries/licences';
 import { bjUsers, connections } from '../../db/schema';
 import { recordAudit } from '../connections/audit';
-import { unsealCredentials } from '../connections/credentials';
+import { openCredentials } from '../connections/credentials';
 import type { BlueJeansSession } from '../connectors/bluejeans';
 import { ConnectorError } from '../connectors/types';
 import type { Deps } from '../deps';
@@ -167,10 +167,12 @@ async function sliceUnderLease(
   );
   // Per user: a re-check and the removal at BlueJeans, and (sharing an invocation) its database trips.
   const perUser = 2 + (invocation ? DB_PER_USER : 0);
-  const credentials = await unsealCredentials(deps.sealer, row.sealedCredentials, {
-    orgId: row.orgId,
-    connectionId: row.id,
-  });
+  const credentials = await openCredentials(
+    deps.db,
+    deps.sealer,
+    { orgId: row.orgId, connectionId: row.id },
+    row.sealedCredentials,
+  );
   const session = deps.bluejeans.session(
     { id: row.id, orgId: row.orgId, credentials, enterpriseId: row.enterpriseId },
     { budget },

@@ -149,7 +149,7 @@ describe('the reclaim job under faults', () => {
           env.sim.control.setFaults({ faultRate: 0, rateLimit: 0 });
         },
       ),
-      { numRuns: 12, seed: 9 },
+      { numRuns: 12, seed: 1 },
     );
     // Not vacuous: runs died, and some died between a removal at BlueJeans and its record.
     expect(kills).toBeGreaterThan(5);

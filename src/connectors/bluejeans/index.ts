@@ -22,6 +22,7 @@ import type {
   Stream,
   TimeRange,
 } from '../types';
+import { ConnectorError } from '../types';
 import { exchangeAuthorizationCode, strategyFor } from './auth';
 import { type BlueJeansClient, createClient } from './client';
 import { type BlueJeansConfigInput, resolveConfig } from './config';
