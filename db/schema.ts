@@ -7,7 +7,15 @@
  * columns named `sealed_*` carry jose JWE compact strings.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  type SQLiteColumn,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -424,9 +432,43 @@ export const usageState = sqliteTable('usage_state', {
   /** Last UTC day number of the built period. */
   periodToDay: integer('period_to_day'),
   periodVersion: integer('period_version'),
+  /** What else the built `usage_period` rows were decided on (first day, exemptions, connecting user). */
+  summaryKey: text('summary_key'),
+  /**
+   * The grace window's start the recommendations were decided at, and the span of starts that decide
+   * the same (no join time of a user who could be `new` lies in `[grace_lo, grace_hi)` but the ends).
+   */
+  graceFrom: integer('grace_from'),
+  graceLo: integer('grace_lo'),
+  graceHi: integer('grace_hi'),
+  /** JSON `[[status, recommendation, feature mask, users], ...]` over the built rows (tiles and totals). */
+  summaryCounts: text('summary_counts'),
 });
 
-/** Each licensed user's totals over the current period, summed from `usage_daily` (rebuilt per version). */
+/**
+ * The ORDER BY keys of each sort of the usage table over `usage_period` (ties broken by user id
+ * ascending); queries (db/queries/usage.ts) spell them exactly like this so the indexes serve them.
+ */
+export const PERIOD_SORT_KEYS = {
+  name: ['name COLLATE NOCASE'],
+  email: ['email COLLATE NOCASE'],
+  // Ascending puts the seats that need attention first.
+  status: ["CASE status WHEN 'never' THEN 0 WHEN 'inactive' THEN 1 WHEN 'active' THEN 2 ELSE 3 END"],
+  recommendation: [
+    "CASE rec WHEN 'reclaim' THEN 0 WHEN 'attendee_only' THEN 1 WHEN 'new' THEN 2 WHEN 'keep' THEN 3 WHEN 'exempt' THEN 4 ELSE 5 END",
+  ],
+  last_active: ['last_active_at'],
+  meetings: ['meetings_hosted', 'meetings_attended'],
+  attended: ['meetings_attended'],
+  minutes: ['participant_minutes'],
+  // Meetings that used any feature, summed over the features.
+  features: ['(f_recording + f_content_share + f_video_share + f_pstn + f_large_meeting + f_personal)'],
+} as const satisfies Record<string, readonly string[]>;
+
+/**
+ * One row per licensed user: the period's totals summed from `usage_daily`, and what the usage table shows
+ * of them (status, recommendation), rebuilt per data version, period and settings (db/queries/usage-summary.ts).
+ */
 export const usagePeriod = sqliteTable(
   'usage_period',
   {
@@ -444,9 +486,77 @@ export const usagePeriod = sqliteTable(
     fLargeMeeting: integer('f_large_meeting').notNull().default(0),
     fPersonal: integer('f_personal').notNull().default(0),
     lastAt: integer('last_at'),
+    // What a usage page shows of the user, decided once per build (db/queries/summary.ts), so a page is
+    // an index walk over this table and never a computation over every user.
+    username: text('username'),
+    /** Display name: first and last name, else the username. */
+    name: text('name'),
+    email: text('email'),
+    isAdmin: integer('is_admin').notNull().default(0),
+    joinedAt: integer('joined_at'),
+    removedAt: integer('removed_at'),
+    reclaimedAt: integer('reclaimed_at'),
+    reclaimedBy: text('reclaimed_by'),
+    /** Newest of the synced last activity and the period's rollups. */
+    lastActiveAt: integer('last_active_at'),
+    status: text('status').notNull().default('never'),
+    /** The recommendation before the grace rule (`new`) applies; `rec` is the one shown. */
+    recBase: text('rec_base'),
+    rec: text('rec'),
+    /** Lower-cased name, e-mail and username, one a line: what the search box matches. */
+    search: text('search'),
+    /** Bit i set when the user used FEATURES[i] (src/usage/activity.ts) in the period. */
+    mask: integer('mask').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.connectionId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.userId] }),
+    ...periodSortIndexes(t),
+    index('usage_period_joined').on(t.connectionId, t.joinedAt),
+    // Every index ends with the filter columns, so walks test filters on index entries alone and read
+    // a user's row only when it is on the page.
+    index('usage_period_rec').on(t.connectionId, t.rec, t.status, t.mask),
+    // Search reads only this index (the matches' rows only when they are few: see db/queries/usage.ts).
+    index('usage_period_search').on(t.connectionId, t.search, t.status, t.rec, t.mask),
+    // Users of each feature: small, for pages filtered on a feature few use.
+    ...FEATURE_BITS.map((bit, i) =>
+      index(`usage_period_f${i}`)
+        .on(t.connectionId)
+        .where(sql`(${t.mask} & ${sql.raw(String(bit))}) <> 0`),
+    ),
+  ],
 );
+
+/** The six feature bits of `usage_period.mask` (one per FEATURES entry, in order). */
+const FEATURE_BITS = [1, 2, 4, 8, 16, 32] as const;
+
+/**
+ * One index per sort of the usage table and direction (ties broken by user id ascending either way), and
+ * the same under a status filter, so every page is an index walk (db/queries/usage.ts, SORT_EXPR).
+ */
+function periodSortIndexes(t: {
+  connectionId: SQLiteColumn;
+  status: SQLiteColumn;
+  rec: SQLiteColumn;
+  mask: SQLiteColumn;
+  userId: SQLiteColumn;
+}) {
+  return Object.entries(PERIOD_SORT_KEYS).flatMap(([name, keys]) =>
+    (['asc', 'desc'] as const).flatMap((dir) => {
+      const on = keys.map((k) => sql.raw(`${k} ${dir.toUpperCase()}`));
+      return [
+        index(`usage_period_${name}_${dir}`).on(t.connectionId, ...on, t.userId, t.status, t.rec, t.mask),
+        index(`usage_period_status_${name}_${dir}`).on(
+          t.connectionId,
+          t.status,
+          ...on,
+          t.userId,
+          t.rec,
+          t.mask,
+        ),
+      ];
+    }),
+  );
+}
 
 /** Who did what, when. `detail` is JSON and never holds a secret. */
 export const auditLog = sqliteTable(

@@ -18,9 +18,17 @@ export async function syncedHistory(
       (SELECT min(${syncRuns.startedAt}) FROM ${syncRuns} WHERE ${syncRuns.connectionId} = ${connectionId}) AS first_run,
       (SELECT min(${bjMeetings.startTime}) FROM ${bjMeetings} WHERE ${bjMeetings.connectionId} = ${connectionId}) AS first_meeting`,
   );
-  const candidates = [
-    row?.first_run != null ? row.first_run - firstLookbackMs : null,
-    row?.first_meeting ?? null,
-  ].filter((v): v is number => v != null);
+  return historyFrom(row?.first_run ?? null, row?.first_meeting ?? null, firstLookbackMs);
+}
+
+/** The synced span from the first run's start and the oldest synced meeting (as `syncedHistory` reads them). */
+export function historyFrom(
+  firstRun: number | null,
+  firstMeeting: number | null,
+  firstLookbackMs: number = DEFAULT_SYNC_OPTIONS.firstLookbackMs,
+): SyncedHistory {
+  const candidates = [firstRun != null ? firstRun - firstLookbackMs : null, firstMeeting].filter(
+    (v): v is number => v != null,
+  );
   return { from: candidates.length > 0 ? Math.min(...candidates) : null };
 }

@@ -9,7 +9,15 @@ import { bjMeetingHistory, bjMeetings, bjUsers, licenceSettings } from '../schem
 
 /** The stored settings, or the defaults when the organization never saved any. */
 export async function getLicenceSettings(db: Db, orgId: string): Promise<LicenceSettings> {
-  const row = await db.select().from(licenceSettings).where(eq(licenceSettings.orgId, orgId)).get();
+  return settingsFromRow(
+    await db.select().from(licenceSettings).where(eq(licenceSettings.orgId, orgId)).get(),
+  );
+}
+
+/** The settings a stored row says (the defaults without one), for callers that read the row in a join. */
+export function settingsFromRow(
+  row: typeof licenceSettings.$inferSelect | null | undefined,
+): LicenceSettings {
   if (!row) return { ...DEFAULT_SETTINGS, exempt: [] };
   let exempt: string[] = [];
   try {

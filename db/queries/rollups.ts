@@ -187,61 +187,25 @@ export function bumpOrgVersionStatements(db: Db, orgId: string): Raw[] {
   ];
 }
 
+/**
+ * Erases what the usage pages derived from a connection's synced rows (rollups, per-user summary, work
+ * tables) and moves its version: for Disconnect with "delete", beside the deletion of the raw rows.
+ */
+export function eraseUsageStatements(db: Db, connectionId: string): Raw[] {
+  return [
+    ...['usage_daily', 'usage_dirty', 'usage_recomputed', 'usage_period'].map((t) =>
+      db.run(sql`DELETE FROM ${sql.raw(t)} WHERE connection_id = ${connectionId}`),
+    ),
+    ...bumpVersionStatements(db, connectionId),
+  ];
+}
+
 /** A new data version for one connection (a write outside the sync that changes what the pages show). */
 export function bumpVersionStatements(db: Db, connectionId: string): Raw[] {
   return [
     openVersionStatement(db, connectionId),
     db.run(sql`UPDATE usage_state SET data_version = data_version + 1 WHERE connection_id = ${connectionId}`),
   ];
-}
-
-/**
- * Makes `usage_period` hold each licensed user's totals over UTC days `toDay - days + 1 .. toDay` at the
- * current data version, rebuilding it from the rollup when the period or the version moved on, and
- * returns that version. The rebuild reads rollup rows only (two primary-key ranges per user) and runs
- * once per version and day; every other request reads the built table.
- */
-export async function ensurePeriod(
-  db: Db,
-  connectionId: string,
-  days: number,
-  toDay: number,
-): Promise<number> {
-  const read = async () =>
-    (
-      await db.all<{ v: number; d: number | null; t: number | null; pv: number | null }>(
-        sql`SELECT data_version AS v, period_days AS d, period_to_day AS t, period_version AS pv
-        FROM usage_state WHERE connection_id = ${connectionId}`,
-      )
-    )[0];
-  let state = await read();
-  if (!state) {
-    await openVersionStatement(db, connectionId);
-    state = await read();
-  }
-  if (state && state.d === days && state.t === toDay && state.pv === state.v) return Number(state.v);
-  const c = connectionId;
-  const fromDay = toDay - days + 1;
-  const branch = (kind: 'u' | 'e', subject: string) =>
-    sql`SELECT u.user_id, r.meetings_hosted AS mh, r.meetings_attended AS ma, r.participant_minutes AS pm,
-        r.f_recording AS fr, r.f_content_share AS fc, r.f_video_share AS fv, r.f_pstn AS fp,
-        r.f_large_meeting AS fl, r.f_personal AS fpe, r.last_at
-      FROM bj_users u JOIN usage_daily r ON r.connection_id = u.connection_id AND r.kind = ${kind}
-        AND r.subject = ${sql.raw(subject)} AND r.day BETWEEN ${fromDay} AND ${toDay}
-      WHERE u.connection_id = ${c}`;
-  await db.batch([
-    db.run(sql`DELETE FROM usage_period WHERE connection_id = ${c}`),
-    db.run(sql`INSERT INTO usage_period (connection_id, user_id, meetings_hosted, meetings_attended,
-        participant_minutes, f_recording, f_content_share, f_video_share, f_pstn, f_large_meeting, f_personal, last_at)
-      SELECT ${c}, user_id, sum(mh), sum(ma), sum(pm), sum(fr), sum(fc), sum(fv), sum(fp), sum(fl), sum(fpe), max(last_at)
-      FROM (${branch('u', 'u.user_id')} UNION ALL ${branch('e', 'lower(u.email)')})
-      GROUP BY user_id`),
-    // The version read inside the same transaction: a sync committing meanwhile leaves a mismatch, so
-    // the next request rebuilds again rather than trusting a period older than its version.
-    db.run(sql`UPDATE usage_state SET period_days = ${days}, period_to_day = ${toDay},
-      period_version = data_version WHERE connection_id = ${c}`),
-  ]);
-  return Number((await read())?.pv ?? 0);
 }
 
 /**

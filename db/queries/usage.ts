@@ -5,12 +5,31 @@
  * Times are epoch ms; the period is whole UTC days, and activity counts when strictly after `from`
  * (the last millisecond before the period's first day).
  */
-import { eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Recommendation } from '../../src/licences/recommend';
-import type { Feature, SeatStatus } from '../../src/usage/activity';
+import { FEATURES, type Feature, type SeatStatus } from '../../src/usage/activity';
 import type { Db } from '../client';
-import { bjDailyUsage, bjUsers, organizations } from '../schema';
+import {
+  bjDailyUsage,
+  bjMeetings,
+  connections,
+  licenceSettings,
+  organizations,
+  PERIOD_SORT_KEYS,
+  syncRuns,
+  usageState,
+} from '../schema';
 import { bumpOrgVersionStatements } from './rollups';
+import {
+  type CountGroup,
+  countUsers,
+  ensureSummary,
+  FEATURE_BIT,
+  readSummary,
+  type StateRow,
+  type SummaryContext,
+  type SummaryState,
+} from './usage-summary';
 
 export const USAGE_SORTS = [
   'name',
@@ -94,224 +113,247 @@ export interface DailyUsagePoint {
   meetings: number | null;
 }
 
-/** Feature -> column of the `usage` CTE (a closed set, so `sql.raw` never sees input). */
-const FEATURE_COLUMN: Record<Feature, string> = {
-  recording: 'f_recording',
-  content_share: 'f_content_share',
-  video_share: 'f_video_share',
-  pstn: 'f_pstn',
-  large_meeting: 'f_large_meeting',
-  personal: 'f_personal',
-};
-
-const SORT_EXPR: Record<UsageSort, string> = {
-  name: 'name COLLATE NOCASE',
-  email: 'email COLLATE NOCASE',
-  // Ascending puts the seats that need attention first.
-  status: "CASE status WHEN 'never' THEN 0 WHEN 'inactive' THEN 1 WHEN 'active' THEN 2 ELSE 3 END",
-  recommendation:
-    "CASE recommendation WHEN 'reclaim' THEN 0 WHEN 'attendee_only' THEN 1 WHEN 'new' THEN 2 WHEN 'keep' THEN 3 WHEN 'exempt' THEN 4 ELSE 5 END",
-  last_active: 'last_active_at',
-  meetings: 'meetings_hosted',
-  attended: 'meetings_attended',
-  minutes: 'minutes',
-  // Meetings that used any feature, summed over the features (a rough "how much of the licence is used").
-  features: '(f_recording + f_content_share + f_video_share + f_pstn + f_large_meeting + f_personal)',
-};
-
-/**
- * The per-user rows as CTEs. Figures come from `usage_period` (each user's totals over the period,
- * built from the rollup by `ensurePeriod` in db/queries/rollups.ts, which the caller runs for this
- * period first): one primary-key join per user, no aggregation of raw meeting or participant rows.
- * Last activity is the newest of the synced `last_active_at` (covers history older than the period)
- * and the period's rollup, so the page is right before the sync denormalizes it.
- */
-function usageCte(connectionId: string, from: number): SQL {
-  const u = bjUsers;
-  return sql`WITH base AS (
-    SELECT ${u.userId} AS user_id, ${u.username} AS username,
-      coalesce(nullif(trim(coalesce(${u.firstName}, '') || ' ' || coalesce(${u.lastName}, '')), ''), ${u.username}) AS name,
-      ${u.email} AS email, ${u.isEnterpriseAdmin} AS is_admin,
-      ${u.reclaimedAt} AS reclaimed_at, ${u.reclaimedBy} AS reclaimed_by,
-      coalesce(${u.enterpriseJoinDate}, ${u.firstSeenAt}) AS joined_at, ${u.removedAt} AS removed_at,
-      coalesce(p.meetings_hosted, 0) AS meetings_hosted,
-      coalesce(p.meetings_attended, 0) AS meetings_attended,
-      coalesce(p.participant_minutes, 0) AS minutes,
-      nullif(max(coalesce(${u.lastActiveAt}, 0), coalesce(p.last_at, 0)), 0) AS last_active_at,
-      coalesce(p.f_recording, 0) AS f_recording, coalesce(p.f_content_share, 0) AS f_content_share,
-      coalesce(p.f_video_share, 0) AS f_video_share, coalesce(p.f_pstn, 0) AS f_pstn,
-      coalesce(p.f_large_meeting, 0) AS f_large_meeting, coalesce(p.f_personal, 0) AS f_personal
-    FROM ${u}
-    LEFT JOIN usage_period p ON p.connection_id = ${u.connectionId} AND p.user_id = ${u.userId}
-    WHERE ${u.connectionId} = ${connectionId}
-  ), usage AS (
-    -- Mirrors classifyStatus() in src/usage/activity.ts.
-    SELECT *, CASE
-      WHEN removed_at IS NOT NULL THEN 'removed'
-      WHEN last_active_at IS NULL THEN 'never'
-      WHEN last_active_at > ${from} THEN 'active'
-      ELSE 'inactive' END AS status
-    FROM base
-  )`;
-}
-
-/**
- * The usage CTEs plus `recd`: every row with its recommendation. Mirrors recommend() in
- * src/licences/recommend.ts (removed -> none; exempt list, admin or connecting account -> exempt;
- * joined within the grace days -> new; hosted -> keep; attended -> attendee_only; else reclaim).
- */
-function recommendationCte(
-  connectionId: string,
-  from: number,
-  rec: RecommendationSqlContext | undefined,
-): SQL {
-  const exempt = rec?.exempt ?? [];
-  const emails = JSON.stringify(exempt.filter((e) => !e.startsWith('@')));
-  const domains = JSON.stringify(exempt.filter((e) => e.startsWith('@')));
-  const graceFrom = rec?.graceFrom ?? from;
-  return sql`${usageCte(connectionId, from)}, recd AS (
-    SELECT *, CASE
-      WHEN removed_at IS NOT NULL THEN NULL
-      WHEN lower(email) IN (SELECT value FROM json_each(${emails}))
-        OR substr(lower(email), instr(lower(email), '@')) IN (SELECT value FROM json_each(${domains})) THEN 'exempt'
-      WHEN is_admin THEN 'exempt'
-      WHEN username = ${rec?.connectingUsername ?? null} THEN 'exempt'
-      WHEN joined_at > ${graceFrom} THEN 'new'
-      WHEN meetings_hosted > 0 THEN 'keep'
-      WHEN meetings_attended > 0 THEN 'attendee_only'
-      ELSE 'reclaim' END AS recommendation
-    FROM usage
-  )`;
-}
-
 /** `%`, `_` and the escape character itself match literally. */
 export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-function whereClause(filter: UsageFilter): SQL {
-  const parts: SQL[] = [sql`1 = 1`];
-  const q = filter.q?.trim();
-  if (q) {
-    const pattern = likePattern(q);
-    parts.push(
-      sql`(name LIKE ${pattern} ESCAPE '\\' OR email LIKE ${pattern} ESCAPE '\\' OR username LIKE ${pattern} ESCAPE '\\')`,
-    );
-  }
-  if (filter.status && filter.status !== 'all') parts.push(sql`status = ${filter.status}`);
-  if (filter.feature) parts.push(sql`${sql.raw(FEATURE_COLUMN[filter.feature])} > 0`);
-  if (filter.recommendation) parts.push(sql`recommendation = ${filter.recommendation}`);
-  return sql.join(parts, sql` AND `);
-}
-
-interface RawUsageRow {
-  user_id: string;
-  username: string;
-  name: string;
-  email: string | null;
-  is_admin: number;
-  joined_at: number | null;
-  removed_at: number | null;
-  last_active_at: number | null;
-  status: SeatStatus;
-  meetings_hosted: number;
-  meetings_attended: number;
-  minutes: number;
-  f_recording: number;
-  f_content_share: number;
-  f_video_share: number;
-  f_pstn: number;
-  f_large_meeting: number;
-  f_personal: number;
-  recommendation: Recommendation | null;
-  reclaimed_at: number | null;
-  reclaimed_by: string | null;
-  total: number;
-}
-
-function toRow(r: RawUsageRow): UsageRow {
+/** The summary rows' context a filter asks for (defaults: no exemptions, grace from the period start). */
+function contextOf(filter: UsageFilter): SummaryContext {
   return {
-    userId: r.user_id,
-    username: r.username,
-    name: r.name,
-    email: r.email,
-    isAdmin: Boolean(r.is_admin),
-    joinedAt: r.joined_at,
-    removedAt: r.removed_at,
-    lastActiveAt: r.last_active_at,
-    status: r.status,
-    meetingsHosted: Number(r.meetings_hosted),
-    meetingsAttended: Number(r.meetings_attended),
-    minutes: Number(r.minutes),
-    features: {
-      recording: Number(r.f_recording),
-      content_share: Number(r.f_content_share),
-      video_share: Number(r.f_video_share),
-      pstn: Number(r.f_pstn),
-      large_meeting: Number(r.f_large_meeting),
-      personal: Number(r.f_personal),
-    },
-    recommendation: r.recommendation ?? null,
-    reclaimedAt: r.reclaimed_at ?? null,
-    reclaimedBy: r.reclaimed_by ?? null,
+    connectionId: filter.connectionId,
+    from: filter.from,
+    graceFrom: filter.rec?.graceFrom ?? filter.from,
+    exempt: filter.rec?.exempt ?? [],
+    connectingUsername: filter.rec?.connectingUsername ?? null,
   };
 }
 
-function orderBy(o: UsageListOptions): SQL {
-  const dir = sql.raw(o.dir === 'desc' ? 'DESC' : 'ASC');
-  const then = o.sort === 'meetings' ? sql`, meetings_attended ${dir}` : sql``;
-  // user_id breaks ties so pages never overlap or skip rows.
-  return sql`ORDER BY ${sql.raw(SORT_EXPR[o.sort])} ${dir}${then}, user_id ASC`;
+/**
+ * Search matches the name, e-mail or username containing the text, ASCII case-insensitively (as LIKE
+ * did): one `instr` over the stored lower-cased lines. Text with a line break could match across two
+ * of them, so it keeps the three LIKEs.
+ */
+function searchClause(q: string): SQL {
+  if (!q.includes('\n')) return sql`instr(search, ${q.replace(/[A-Z]+/g, (m) => m.toLowerCase())}) > 0`;
+  const pattern = likePattern(q);
+  return sql`(name LIKE ${pattern} ESCAPE '\\' OR email LIKE ${pattern} ESCAPE '\\' OR username LIKE ${pattern} ESCAPE '\\')`;
 }
 
-/** One page of the filtered, sorted licence rows, with the filtered total (window count, one query). */
-export async function listUsage(db: Db, o: UsageListOptions): Promise<{ rows: UsageRow[]; total: number }> {
-  const query = sql`${recommendationCte(o.connectionId, o.from, o.rec)}
-    SELECT *, count(*) OVER () AS total FROM recd WHERE ${whereClause(o)}
-    ${orderBy(o)} LIMIT ${o.limit} OFFSET ${o.offset}`;
-  const raw = await db.all<RawUsageRow>(query);
-  return { rows: raw.map(toRow), total: raw[0] ? Number(raw[0].total) : 0 };
+function whereClause(filter: UsageFilter): SQL {
+  const parts: SQL[] = [sql`connection_id = ${filter.connectionId}`];
+  if (filter.status && filter.status !== 'all') parts.push(sql`status = ${filter.status}`);
+  const q = filter.q?.trim();
+  if (q) parts.push(searchClause(q));
+  // Spelled as the feature indexes' condition (db/schema.ts), so either plan may serve it.
+  if (filter.feature) parts.push(sql.raw(`(mask & ${FEATURE_BIT[filter.feature]}) <> 0`));
+  if (filter.recommendation) parts.push(sql`rec = ${filter.recommendation}`);
+  return sql.join(parts, sql` AND `);
+}
+
+/** The index that walks this filter's rows in this sort's order (a closed set of names). */
+function sortIndex(o: UsageListOptions): string {
+  const status = o.status && o.status !== 'all' ? 'status_' : '';
+  return `usage_period_${status}${o.sort}_${o.dir === 'desc' ? 'desc' : 'asc'}`;
 }
 
 /**
- * Summary columns over every user of the connection (filters ignored), as plain
- * aggregates or, with `over`, as window aggregates riding along a page query.
+ * Which index answers a page fastest. Walking the sort's index visits about `(offset + limit) × rows /
+ * matches` entries; reading a narrow filter's index (a feature's users, a recommendation's, or the
+ * search lines) and sorting its matches visits that index's entries. The figures come from the counts
+ * (the state last read for the connection, or the search count just taken); any choice gives the
+ * same rows, so an outdated figure only costs time.
  */
-function summaryColumns(over: boolean): SQL {
-  const w = over ? ' OVER ()' : '';
-  const cols: [string, string][] = [
-    ['s_total', 'count(*)'],
-    ['s_licensed', "sum(status <> 'removed')"],
-    ['s_active', "sum(status = 'active')"],
-    ['s_inactive', "sum(status = 'inactive')"],
-    ['s_never', "sum(status = 'never')"],
-    ['s_removed', "sum(status = 'removed')"],
-    ...Object.values(FEATURE_COLUMN).map((col): [string, string] => [
-      `a_${col}`,
-      `sum(status = 'active' AND ${col} > 0)`,
-    ]),
-    ...REC_KEYS.map((r): [string, string] => [`r_${r}`, `sum(recommendation = '${r}')`]),
-  ];
-  return sql.raw(cols.map(([alias, expr]) => `coalesce(${expr}${w}, 0) AS ${alias}`).join(', '));
+function chooseIndex(o: UsageListOptions, counts: readonly CountGroup[] | undefined, found?: number): SQL {
+  const walk = sortIndex(o);
+  if (!counts) return sql.raw(walk);
+  const want = o.offset + o.limit;
+  const status = o.status && o.status !== 'all' ? o.status : undefined;
+  const within = countUsers(counts, status ? { status } : {});
+  const matches =
+    found ?? countUsers(counts, { status, recommendation: o.recommendation, feature: o.feature });
+  // Costs in index entries visited: the sort's index tests every filter on its entries alone; another
+  // index reads each entry's row (or, for search, tests the text first) and sorts the matches.
+  const walked = matches === 0 ? within : Math.min(within, (want * within) / matches);
+  let best = { name: walk, cost: walked * 0.2 };
+  const consider = (name: string, entries: number, perEntry: number) => {
+    const cost = entries * perEntry + matches * 1.5;
+    if (cost < best.cost) best = { name, cost };
+  };
+  if (o.feature) {
+    consider(`usage_period_f${FEATURES.indexOf(o.feature)}`, countUsers(counts, { feature: o.feature }), 1);
+  }
+  if (o.recommendation) {
+    consider('usage_period_rec', countUsers(counts, { recommendation: o.recommendation }), 0.2);
+  }
+  // Walking the sort's index for a search reads every visited row (the text is not in it).
+  if (o.q?.trim() && found != null) {
+    best.cost = walked * 1.2;
+    consider('usage_period_search', countUsers(counts, {}), 0.3);
+  }
+  return sql.raw(best.name);
 }
 
-/** A closed list (never input), so it may be spelled into SQL. */
+/** Counts last read per connection: only for choosing indexes (see chooseIndex), never for answers. */
+const lastCounts = new Map<string, readonly CountGroup[]>();
+
+/** ORDER BY the sort's keys as the indexes spell them (or, with `outer`, as the k0, k1 columns). */
+function orderBy(o: UsageListOptions, outer = false): SQL {
+  const dir = o.dir === 'desc' ? 'DESC' : 'ASC';
+  const keys = PERIOD_SORT_KEYS[o.sort].map((k, i) =>
+    outer ? `k${i}${k.includes('NOCASE') ? ' COLLATE NOCASE' : ''} ${dir}` : `${k} ${dir}`,
+  );
+  // user_id breaks ties so pages never overlap or skip rows.
+  return sql.raw(`ORDER BY ${keys.join(', ')}, user_id ASC`);
+}
+
+/** The page's columns, in the order `toRow` reads them. */
+const ROW_COLUMNS = sql.raw(`user_id, username, name, email, is_admin, joined_at, removed_at, last_active_at,
+  status, meetings_hosted, meetings_attended, participant_minutes, f_recording, f_content_share,
+  f_video_share, f_pstn, f_large_meeting, f_personal, rec, reclaimed_at, reclaimed_by`);
+
+type RowArray = [
+  string,
+  string,
+  string,
+  string | null,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  SeatStatus,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  Recommendation | null,
+  number | null,
+  string | null,
+];
+
+function toRow(r: RowArray): UsageRow {
+  return {
+    userId: r[0],
+    username: r[1],
+    name: r[2],
+    email: r[3],
+    isAdmin: Boolean(r[4]),
+    joinedAt: r[5],
+    removedAt: r[6],
+    lastActiveAt: r[7],
+    status: r[8],
+    meetingsHosted: r[9],
+    meetingsAttended: r[10],
+    minutes: r[11],
+    features: {
+      recording: r[12],
+      content_share: r[13],
+      video_share: r[14],
+      pstn: r[15],
+      large_meeting: r[16],
+      personal: r[17],
+    },
+    recommendation: r[18] ?? null,
+    reclaimedAt: r[19] ?? null,
+    reclaimedBy: r[20] ?? null,
+  };
+}
+
+/**
+ * The page as ONE JSON value: each row one JSON array (materializing one value per column costs several
+ * times more), in the page's order, read through `index` (by default the sort's own, see sortIndex).
+ */
+export function pageSql(o: UsageListOptions, index: SQL = sql.raw(sortIndex(o))): SQL {
+  const keys = PERIOD_SORT_KEYS[o.sort].map((k, i) => `${k} AS k${i}`).join(', ');
+  return sql`SELECT json_group_array(json(j) ${orderBy(o, true)}) FROM (
+      SELECT json_array(${ROW_COLUMNS}) AS j, ${sql.raw(keys)}, user_id
+      FROM usage_period INDEXED BY ${index}
+      WHERE ${whereClause(o)} ${orderBy(o)} LIMIT ${o.limit} OFFSET ${o.offset})`;
+}
+
+/**
+ * One page of the filtered, sorted licence rows with the filtered total, and the summary state: an
+ * index walk of `offset + limit` entries (or of a narrow filter's index, see chooseIndex) returned as
+ * ONE JSON value in the same statement as the state, plus a count only when searching (other totals
+ * come from the stored counts). The summary rows are brought up to date first (`readSummary`).
+ */
+async function readPage(
+  db: Db,
+  o: UsageListOptions,
+  extra: Record<string, SQL> = {},
+): Promise<{ rows: UsageRow[]; total: number; state: SummaryState; values: Record<string, unknown> }> {
+  const ctx = contextOf(o);
+  const where = whereClause(o);
+  const pageOf = (index: SQL) => pageSql(o, index);
+  const rowsOf = (value: unknown) => (JSON.parse(String(value ?? '[]')) as RowArray[]).map(toRow);
+  const remember = (state: SummaryState) => {
+    if (lastCounts.size > 1000) lastCounts.clear();
+    lastCounts.set(o.connectionId, state.counts);
+  };
+  if (!o.q?.trim()) {
+    const hint = lastCounts.get(o.connectionId);
+    // Nothing on this page by the last counts: confirm on the current ones before reading rows.
+    if (hint && countUsers(hint, o) <= o.offset) {
+      const { state, values } = await readSummary(db, ctx, extra);
+      remember(state);
+      const total = countUsers(state.counts, o);
+      if (total <= o.offset) return { rows: [], total, state, values };
+    }
+    const { state, values } = await readSummary(db, ctx, {
+      ...extra,
+      page: pageOf(chooseIndex(o, lastCounts.get(o.connectionId))),
+    });
+    remember(state);
+    return { rows: rowsOf(values.page), total: countUsers(state.counts, o), state, values };
+  }
+  // Searching: count the matches on the search index first, then read the page the cheaper way.
+  const count = sql`SELECT count(*) FROM usage_period INDEXED BY usage_period_search WHERE ${where}`;
+  for (;;) {
+    const first = await readSummary(db, ctx, { ...extra, count });
+    remember(first.state);
+    const total = Number(first.values.count ?? 0);
+    if (total <= o.offset) return { rows: [], total, state: first.state, values: first.values };
+    const next = await readSummary(db, ctx, {
+      ...extra,
+      page: pageOf(chooseIndex(o, first.state.counts, total)),
+    });
+    // The same stamp means the same rows, so the count still holds; else count again.
+    if (next.stamp === first.stamp) {
+      return { rows: rowsOf(next.values.page), total, state: next.state, values: next.values };
+    }
+  }
+}
+
+/** One page of the filtered, sorted licence rows, with the filtered total. */
+export async function listUsage(db: Db, o: UsageListOptions): Promise<{ rows: UsageRow[]; total: number }> {
+  const { rows, total } = await readPage(db, o);
+  return { rows, total };
+}
+
+/** A closed list (never input). */
 const REC_KEYS: readonly Recommendation[] = ['reclaim', 'attendee_only', 'keep', 'exempt', 'new'];
 
-function toSummary(r: Record<string, unknown> | undefined): UsageSummary {
-  const n = (key: string) => Number(r?.[key] ?? 0);
-  const activeUsing = Object.fromEntries(
-    Object.entries(FEATURE_COLUMN).map(([feature, col]) => [feature, n(`a_${col}`)]),
-  ) as FeatureCounts;
+/** The tiles' figures from the stored counts (filters ignored). */
+function toSummary(state: SummaryState): UsageSummary {
+  const n = (filter: Parameters<typeof countUsers>[1]) => countUsers(state.counts, filter);
+  const total = n({});
+  const removed = n({ status: 'removed' });
   return {
-    total: n('s_total'),
-    licensed: n('s_licensed'),
-    active: n('s_active'),
-    inactive: n('s_inactive'),
-    never: n('s_never'),
-    removed: n('s_removed'),
-    activeUsing,
-    recommendations: Object.fromEntries(REC_KEYS.map((k) => [k, n(`r_${k}`)])) as Record<
+    total,
+    licensed: total - removed,
+    active: n({ status: 'active' }),
+    inactive: n({ status: 'inactive' }),
+    never: n({ status: 'never' }),
+    removed,
+    activeUsing: Object.fromEntries(
+      FEATURES.map((f) => [f, n({ status: 'active', feature: f })]),
+    ) as FeatureCounts,
+    recommendations: Object.fromEntries(REC_KEYS.map((r) => [r, n({ recommendation: r })])) as Record<
       Recommendation,
       number
     >,
@@ -325,30 +367,34 @@ export async function usageSummary(
   from: number,
   rec?: RecommendationSqlContext,
 ): Promise<UsageSummary> {
-  const [r] = await db.all<Record<string, unknown>>(
-    sql`${recommendationCte(connectionId, from, rec)} SELECT ${summaryColumns(false)} FROM recd`,
-  );
-  return toSummary(r);
+  return toSummary(await ensureSummary(db, contextOf({ connectionId, from, ...(rec ? { rec } : {}) })));
 }
 
 /**
- * A page and the summary from one aggregation (the full page needs both): the summary
- * rides along as window aggregates computed before the filters apply. A page past the
- * end has no row to carry it, so that rare case asks for the summary separately.
+ * A page, the summary and, when asked, the daily analytics between two `YYYY-MM-DD` days (the full page
+ * needs all three): one statement.
  */
 export async function listUsageWithSummary(
   db: Db,
   o: UsageListOptions,
-): Promise<{ rows: UsageRow[]; total: number; summary: UsageSummary }> {
-  const query = sql`${recommendationCte(o.connectionId, o.from, o.rec)}, summed AS (
-      SELECT *, ${summaryColumns(true)} FROM recd
-    )
-    SELECT *, count(*) OVER () AS total FROM summed WHERE ${whereClause(o)}
-    ${orderBy(o)} LIMIT ${o.limit} OFFSET ${o.offset}`;
-  const raw = await db.all<RawUsageRow & Record<string, unknown>>(query);
-  const first = raw[0];
-  if (!first) return { rows: [], total: 0, summary: await usageSummary(db, o.connectionId, o.from, o.rec) };
-  return { rows: raw.map(toRow), total: Number(first.total), summary: toSummary(first) };
+  days?: { from: string; to: string },
+): Promise<{ rows: UsageRow[]; total: number; summary: UsageSummary; daily: DailyUsagePoint[] }> {
+  const { rows, total, state, values } = await readPage(
+    db,
+    o,
+    days ? { daily: dailySql(o.connectionId, days.from, days.to) } : {},
+  );
+  const daily = (JSON.parse(String(values.daily ?? '[]')) as [string, number | null, number | null][]).map(
+    ([day, activeUsers, meetings]) => ({ day, activeUsers, meetings }),
+  );
+  return { rows, total, summary: toSummary(state), daily };
+}
+
+/** The daily analytics rows as one JSON array, in day order (primary-key range). */
+function dailySql(connectionId: string, fromDay: string, toDay: string): SQL {
+  const d = bjDailyUsage;
+  return sql`SELECT json_group_array(json_array(${d.day}, ${d.activeUsers}, ${d.numMeetings}) ORDER BY ${d.day})
+    FROM ${d} WHERE ${d.connectionId} = ${connectionId} AND ${d.day} >= ${fromDay} AND ${d.day} <= ${toDay}`;
 }
 
 /** Daily analytics between two `YYYY-MM-DD` days inclusive (primary-key range). */
@@ -364,6 +410,65 @@ export async function dailyUsage(
     .from(d)
     .where(sql`${d.connectionId} = ${connectionId} AND ${d.day} >= ${fromDay} AND ${d.day} <= ${toDay}`)
     .orderBy(d.day);
+}
+
+/** What a usage request starts from, read in one statement (see `usageScopeFacts`). */
+export interface UsageScopeFacts {
+  connection: typeof connections.$inferSelect;
+  inactiveAfterDays: number;
+  settings: typeof licenceSettings.$inferSelect | null;
+  firstRun: number | null;
+  firstMeeting: number | null;
+  state: StateRow | undefined;
+}
+
+/**
+ * The organization's connection of a vendor, its threshold, licence settings, the ends of its synced
+ * history and its usage state, in ONE statement (every usage request starts here; a 304 needs nothing
+ * more). Undefined when the connection does not exist yet.
+ */
+export async function usageScopeFacts(
+  db: Db,
+  orgId: string,
+  vendor: string,
+): Promise<UsageScopeFacts | undefined> {
+  const c = connections;
+  const st = usageState;
+  const row = await db
+    .select({
+      connection: c,
+      inactiveAfterDays: organizations.inactiveAfterDays,
+      settings: licenceSettings,
+      firstRun: sql<
+        number | null
+      >`(SELECT min(${syncRuns.startedAt}) FROM ${syncRuns} WHERE ${syncRuns.connectionId} = ${c.id})`,
+      firstMeeting: sql<
+        number | null
+      >`(SELECT min(${bjMeetings.startTime}) FROM ${bjMeetings} WHERE ${bjMeetings.connectionId} = ${c.id})`,
+      v: st.dataVersion,
+      pv: st.periodVersion,
+      key: st.summaryKey,
+      gf: st.graceFrom,
+      lo: st.graceLo,
+      hi: st.graceHi,
+      counts: st.summaryCounts,
+    })
+    .from(c)
+    .innerJoin(organizations, eq(organizations.id, c.orgId))
+    .leftJoin(licenceSettings, eq(licenceSettings.orgId, c.orgId))
+    .leftJoin(st, eq(st.connectionId, c.id))
+    .where(and(eq(c.orgId, orgId), eq(c.vendor, vendor)))
+    .get();
+  if (!row) return undefined;
+  const { connection, inactiveAfterDays, settings, firstRun, firstMeeting, v, ...rest } = row;
+  return {
+    connection,
+    inactiveAfterDays,
+    settings,
+    firstRun: firstRun == null ? null : Number(firstRun),
+    firstMeeting: firstMeeting == null ? null : Number(firstMeeting),
+    state: v == null ? undefined : { v, ...rest },
+  };
 }
 
 /** The organization's inactivity threshold in days. */

@@ -8,6 +8,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { eraseUsageStatements } from '../../db/queries/rollups';
 import {
   bjDailyUsage,
   bjMeetingHistory,
@@ -54,6 +55,8 @@ export async function disconnect(ctx: FlowContext, input: DisconnectInput): Prom
         ctx.db.delete(bjMeetings).where(eq(bjMeetings.connectionId, id)),
         ctx.db.delete(bjDailyUsage).where(eq(bjDailyUsage.connectionId, id)),
         ctx.db.delete(bjUsers).where(eq(bjUsers.connectionId, id)),
+        // What the usage pages built from those rows (names and e-mails included) goes with them.
+        ...eraseUsageStatements(ctx.db, id),
         // Checkpoints describe the deleted rows: left behind, a later sync would skip refetching them.
         ctx.db.delete(syncCheckpoints).where(eq(syncCheckpoints.connectionId, id)),
       ];

@@ -1,7 +1,7 @@
 /**
  * Revalidation for usage responses. A usage page is a pure function of the connection's data version
  * (moved in the batch that commits synced rows or a setting), the period (threshold and UTC day), the
- * licence settings, the query and who asks; the ETag is a hash of exactly those, so `If-None-Match`
+ * licence settings, the grace window (which users are new), the query and who asks; the ETag is a hash of exactly those, so `If-None-Match`
  * is answered with 304 before any page query runs.
  */
 import { dayNumber } from '../../db/queries/rollups';
@@ -42,6 +42,7 @@ export function usageEtag(scope: UsageScope, input: EtagInput): string {
       input.query,
       scope.connectionId,
       scope.dataVersion,
+      scope.graceStamp,
       scope.thresholdDays,
       dayNumber(scope.now),
       scope.settings,

@@ -4,17 +4,16 @@
  * views receive the result.
  */
 import type { Db } from '../../db/client';
-import { syncedHistory } from '../../db/queries/history';
-import { getLicenceSettings } from '../../db/queries/licences';
-import { dayNumber, ensurePeriod } from '../../db/queries/rollups';
+import { historyFrom } from '../../db/queries/history';
+import { settingsFromRow } from '../../db/queries/licences';
 import {
-  dailyUsage,
-  getInactiveAfterDays,
   listUsage,
   listUsageWithSummary,
   type UsageFilter,
   type UsageRow,
+  usageScopeFacts,
 } from '../../db/queries/usage';
+import { ensureSummary, fittingState } from '../../db/queries/usage-summary';
 import { parsePublicConfig } from '../connections/credentials';
 import { type ConnectionRow, getOrCreateConnection } from '../connections/store';
 import { graceFrom, type RecommendationContext } from '../licences/recommend';
@@ -30,8 +29,10 @@ export interface UsageScope {
   now: number;
   from: number;
   connection: ConnectionRow;
-  /** The connection's data version the period was built at (see ensurePeriod); part of every ETag. */
+  /** The connection's data version the summary rows were built at (see ensureSummary); part of every ETag. */
   dataVersion: number;
+  /** Moves when the grace rule re-decided users without a version change; part of every ETag too. */
+  graceStamp: number | null;
   settings: LicenceSettings;
   /** What recommendations and their reasons are decided on. */
   recommend: RecommendationContext;
@@ -47,12 +48,16 @@ export function connectingUsername(row: ConnectionRow): string | null {
 
 /** The organization's BlueJeans connection and its period, fixed once per request. */
 export async function usageScope(db: Db, orgId: string, now: number): Promise<UsageScope> {
-  const [connection, stored, settings] = await Promise.all([
-    getOrCreateConnection(db, orgId, 'bluejeans'),
-    getInactiveAfterDays(db, orgId),
-    getLicenceSettings(db, orgId),
-  ]);
-  const thresholdDays = stored ?? DEFAULT_THRESHOLD;
+  // One statement for everything a request starts from (and all a 304 needs).
+  let facts = await usageScopeFacts(db, orgId, 'bluejeans');
+  if (!facts) {
+    await getOrCreateConnection(db, orgId, 'bluejeans');
+    facts = await usageScopeFacts(db, orgId, 'bluejeans');
+    if (!facts) throw new Error(`the BlueJeans connection of ${orgId} could not be read`);
+  }
+  const { connection } = facts;
+  const settings = settingsFromRow(facts.settings);
+  const thresholdDays = facts.inactiveAfterDays ?? DEFAULT_THRESHOLD;
   const recommend: RecommendationContext = {
     now,
     thresholdDays,
@@ -60,16 +65,25 @@ export async function usageScope(db: Db, orgId: string, now: number): Promise<Us
     exempt: settings.exempt,
     connectingUsername: connectingUsername(connection),
     // One synced span for status and recommendation reasons alike (src/usage/history.ts).
-    historyFrom: (await syncedHistory(db, connection.id)).from,
+    historyFrom: historyFrom(facts.firstRun, facts.firstMeeting).from,
   };
-  const dataVersion = await ensurePeriod(db, connection.id, thresholdDays, dayNumber(now));
+  const from = periodStart(now, thresholdDays);
+  const ctx = {
+    connectionId: connection.id,
+    from,
+    graceFrom: graceFrom(recommend),
+    exempt: recommend.exempt,
+    connectingUsername: recommend.connectingUsername,
+  };
+  const summary = fittingState(facts.state, ctx) ?? (await ensureSummary(db, ctx));
   return {
     connectionId: connection.id,
     thresholdDays,
     now,
-    from: periodStart(now, thresholdDays),
+    from,
     connection,
-    dataVersion,
+    dataVersion: summary.version,
+    graceStamp: summary.graceLo,
     settings,
     recommend,
   };
@@ -98,28 +112,24 @@ export async function loadPage(
   params: UsageParams,
 ): Promise<{ rows: UsageRow[]; total: number }> {
   const base = { ...filterOf(scope, params), sort: params.sort, dir: params.dir };
-  const page = await listUsage(db, { ...base, limit: PAGE_SIZE, offset: (params.page - 1) * PAGE_SIZE });
-  if (page.rows.length > 0 || params.page === 1) return page;
-  const probe = await listUsage(db, { ...base, limit: 1, offset: 0 });
-  return { rows: [], total: probe.total };
+  return listUsage(db, { ...base, limit: PAGE_SIZE, offset: (params.page - 1) * PAGE_SIZE });
 }
 
 /** Everything the full page needs: page and summary from one aggregation, charts beside it. */
 export async function loadUsageModel(db: Db, scope: UsageScope, params: UsageParams): Promise<UsageModel> {
   const days = dayRange(scope.now, params.range);
-  const [first, daily] = await Promise.all([
-    listUsageWithSummary(db, {
+  const page = await listUsageWithSummary(
+    db,
+    {
       ...filterOf(scope, params),
       sort: params.sort,
       dir: params.dir,
       limit: PAGE_SIZE,
       offset: (params.page - 1) * PAGE_SIZE,
-    }),
-    dailyUsage(db, scope.connectionId, days[0] ?? '', days[days.length - 1] ?? ''),
-  ]);
-  const { summary } = first;
-  // Past the last page: the total still has to be known for the "no such page" message.
-  const page = first.rows.length > 0 || params.page === 1 ? first : await loadPage(db, scope, params);
+    },
+    { from: days[0] ?? '', to: days[days.length - 1] ?? '' },
+  );
+  const { summary, daily } = page;
   return {
     now: scope.now,
     thresholdDays: scope.thresholdDays,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/lib/clock';
 import { testApp } from '../helpers/deps';
 import { syncEnv } from '../sync/support';
 import { seed } from './builders';
@@ -95,5 +96,25 @@ describe('usage revalidation', () => {
     const changed = await get(etag);
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+
+  it('a new user leaving the grace period within the day gives a new ETag without a data change', async () => {
+    const clock = manualClock();
+    const t = await testApp({ clock });
+    const s = await seed(t.deps.db, clock.now());
+    // Joined 30 days ago less a minute: `new` under the default 30 grace days for one more minute.
+    await s.user({ userId: 'fresh', enterpriseJoinDate: s.now - 30 * 86_400_000 + 60_000 });
+    const first = await t.request('/usage/users?recommendation=new');
+    const etag = first.headers.get('etag') ?? '';
+    expect(await first.text()).toContain('fresh@example.com');
+    clock.advance(30_000);
+    expect(
+      (await t.request('/usage/users?recommendation=new', { headers: { 'If-None-Match': etag } })).status,
+    ).toBe(304);
+    clock.advance(60_000);
+    const later = await t.request('/usage/users?recommendation=new', { headers: { 'If-None-Match': etag } });
+    expect(later.status).toBe(200);
+    expect(later.headers.get('etag')).not.toBe(etag);
+    expect(await later.text()).not.toContain('fresh@example.com');
   });
 });
