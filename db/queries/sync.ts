@@ -14,6 +14,13 @@ export interface StreamStats {
   fetched: number;
   upserted: number;
   skipped: number;
+  /** Pages stored, and the latest page's progress as the API told it (see PageProgress). */
+  pages?: number;
+  total?: number;
+  page?: number;
+  pagesTotal?: number;
+  daysDone?: number;
+  daysTotal?: number;
 }
 export type RunStats = Record<string, StreamStats>;
 

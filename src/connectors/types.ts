@@ -116,6 +116,21 @@ export interface AccountInfo {
   credentialsExpireAt?: number;
 }
 
+/**
+ * How far through its listing a page is, from what the API said (each field absent when it said nothing):
+ * shown as the sync's progress, never used to decide when a listing ends.
+ */
+export interface PageProgress {
+  /** Records the whole listing holds (a full listing's `count`). */
+  total?: number;
+  /** This page's number (1-based) and how many pages the listing, or the current window, has. */
+  page?: number;
+  pagesTotal?: number;
+  /** Whole days of the walk's range covered once this page is stored, and all its days. */
+  daysDone?: number;
+  daysTotal?: number;
+}
+
 /** A page of records plus the cursor that resumes after it. */
 export interface Page<T, C> {
   records: T[];
@@ -123,6 +138,9 @@ export interface Page<T, C> {
   skipped: number;
   /** Resume point after this page; `null` when the listing is complete. */
   next: C | null;
+  progress?: PageProgress;
+  /** The enterprise's display name, when the records carry it (Command Center meetings do). */
+  enterpriseName?: string;
 }
 
 export type { RateLimiter, RequestBudget };

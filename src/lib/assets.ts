@@ -7,3 +7,6 @@ export const STYLESHEET_URL = `/assets/app.css?v=${VERSION}`;
 
 /** Drawn once, never changes: the file name is its version. */
 export const FAVICON_URL = '/assets/favicon.svg';
+
+/** The copy buttons' helper (invite links); versioned like the stylesheet. */
+export const COPY_SCRIPT_URL = `/assets/copy.js?v=${VERSION}`;

@@ -24,8 +24,8 @@ export async function loadCardModel(
   options: Omit<CardOptions, 'now' | 'sync'> = {},
 ): Promise<ConnectionCardModel> {
   const { deps } = c.var;
-  const sync = row.state === 'syncing' ? await syncProgress(c.var.scope.db, row.id) : undefined;
   const now = deps.clock.now();
+  const sync = row.state === 'syncing' ? await syncProgress(c.var.scope.db, row.id, now) : undefined;
   const interrupted = (await syncActivity(deps, row, now)).kind === 'interrupted';
   const revocation =
     row.state === 'disconnected' ? await lastRevocation(c.var.scope.db, row.orgId, row.id) : undefined;

@@ -10,6 +10,7 @@ import { FIELD_LIMITS } from '../connections/connect-form';
 import { claimForm, newFormId } from '../connections/form-claims';
 import { createInvite, InviteError, listOpenInvites, revokeInvite } from '../connections/invites';
 import type { AppEnv } from '../deps';
+import { COPY_SCRIPT_URL } from '../lib/assets';
 import { isHtmx } from '../lib/http-errors';
 import { requireRole } from '../lib/roles';
 import { InvitesPanel, type InvitesPanelProps } from '../views/invites';
@@ -43,7 +44,7 @@ async function panel(c: Ctx, extras: PanelExtras = {}, status: ContentfulStatusC
   );
   if (isHtmx(c.req)) return c.html(body, status);
   return c.html(
-    <Layout title="Invite your BlueJeans admin">
+    <Layout title="Invite your BlueJeans admin" scripts={[COPY_SCRIPT_URL]}>
       <p>
         <a href="/">← Connections</a>
       </p>

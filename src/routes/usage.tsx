@@ -7,6 +7,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { listUsage, setInactiveAfterDays } from '../../db/queries/usage';
+import { getOrCreateConnection } from '../connections/store';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
 import { grants, requireRole } from '../lib/roles';
@@ -14,8 +15,10 @@ import { THRESHOLDS } from '../usage/activity';
 import { dayKey } from '../usage/charts';
 import { csvStream } from '../usage/csv-export';
 import { matchesEtag, REVALIDATE_HEADERS, usageEtag } from '../usage/etag';
+import { loadFreshness } from '../usage/freshness';
 import { filterOf, loadPage, loadUsageModel, type UsageScope, usageScope } from '../usage/load';
 import { describeIssues, resolveParams, type UsageParams, UsageQuery, usageUrl } from '../usage/query-params';
+import { FRESHNESS_URL, UsageFreshness } from '../views/usage-freshness';
 import { UsageBody, UsageEmpty, UsagePage } from '../views/usage-page';
 import { ResultsAnnouncement, resultsSummary, UsageResults } from '../views/usage-table';
 import { validate } from './validate';
@@ -81,6 +84,23 @@ async function renderBody(
 }
 
 export const usageRoutes = new Hono<AppEnv>()
+  // The freshness line and sync banner: polled while a sync runs, never cached (it is live state).
+  .get(FRESHNESS_URL, requireRole('viewer'), async (c) => {
+    const d = c.var.deps;
+    const now = d.clock.now();
+    const row = await getOrCreateConnection(c.var.scope.db, c.var.scope.orgId, 'bluejeans');
+    const f = await loadFreshness(c.var.scope.db, row, now, { wasSyncing: c.req.query('was') === 'syncing' });
+    // "See usage" reloads the page the banner is on (same origin only), else the users table.
+    const current = c.req.header('HX-Current-URL');
+    let pageUrl = '/usage/users';
+    if (current) {
+      const u = new URL(current, c.req.url);
+      if (u.origin === new URL(c.req.url).origin && u.pathname.startsWith('/usage/'))
+        pageUrl = u.pathname + u.search;
+    }
+    c.header('Cache-Control', 'no-store');
+    return c.html(<UsageFreshness f={f} pageUrl={pageUrl} />);
+  })
   .get('/usage/users', requireRole('viewer'), queryValidator, async (c) => {
     const d = c.var.deps;
     const params = resolveParams(c.req.valid('query'));

@@ -3,6 +3,7 @@
  * in ONE batch: after a crash the checkpoint names exactly the first page whose rows are not stored.
  */
 
+import { and, eq, isNull, or } from 'drizzle-orm';
 import { closeVersionStatement, openVersionStatement } from '../../db/queries/rollups';
 import {
   type CheckpointRow,
@@ -11,6 +12,7 @@ import {
   type RunStats,
   runStatsStatement,
 } from '../../db/queries/sync';
+import { connections } from '../../db/schema';
 import type { BlueJeansSession } from '../connectors/bluejeans';
 import { CursorError } from '../connectors/bluejeans';
 import { ConnectorError, type TimeRange } from '../connectors/types';
@@ -60,6 +62,19 @@ function plan(input: WalkInput): { cursor: unknown; range: TimeRange; highWater:
   return { cursor: null, range: { from: Math.max(0, from), to }, highWater: to };
 }
 
+/** Names the enterprise on the card ("Acme Corp" rather than "id 436570") once the data says it. */
+function enterpriseNameStatement(db: WriteContext['db'], connectionId: string, name: string) {
+  return db
+    .update(connections)
+    .set({ enterpriseName: name.slice(0, 200) })
+    .where(
+      and(
+        eq(connections.id, connectionId),
+        or(isNull(connections.enterpriseName), eq(connections.enterpriseName, '')),
+      ),
+    );
+}
+
 export async function walkStream(input: WalkInput): Promise<WalkResult> {
   const { spec, write, stats } = input;
   const { cursor, range, highWater } = plan(input);
@@ -82,12 +97,17 @@ export async function walkStream(input: WalkInput): Promise<WalkResult> {
       counters.fetched += page.records.length;
       counters.upserted += rows;
       counters.skipped += page.skipped;
+      counters.pages = (counters.pages ?? 0) + 1;
+      if (page.progress) Object.assign(counters, page.progress);
       const last = page.next === null;
       // The data version moves in this batch too, and only if the page changed what usage pages show.
       const batch: Statement[] = [
         openVersionStatement(write.db, write.connectionId),
         ...statements,
         ...(last && spec.complete ? spec.complete(ctx) : []),
+        ...(page.enterpriseName
+          ? [enterpriseNameStatement(write.db, write.connectionId, page.enterpriseName)]
+          : []),
         checkpoint(last ? DONE : stream.cursor.encode(page.next)),
         runStatsStatement(write.db, input.runId, stats),
         closeVersionStatement(write.db, write.connectionId),

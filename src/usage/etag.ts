@@ -48,6 +48,10 @@ export function usageEtag(scope: UsageScope, input: EtagInput): string {
       scope.settings,
       scope.recommend.connectingUsername,
       scope.recommend.historyFrom,
+      // The page says how fresh it is (state, last sync, data as of): a change there is a new page.
+      scope.connection.state,
+      scope.connection.lastSyncedAt,
+      scope.connection.dataAsOf,
       // The seat price is a bigint (exact minor units), which JSON cannot spell on its own.
     ],
     (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),

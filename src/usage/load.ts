@@ -21,6 +21,7 @@ import type { LicenceSettings } from '../licences/settings';
 import type { UsageModel } from '../views/usage-page';
 import { DEFAULT_THRESHOLD, periodStart } from './activity';
 import { dailySeries, dayRange, featureAdoption } from './charts';
+import { loadFreshness } from './freshness';
 import { PAGE_SIZE, type UsageParams } from './query-params';
 
 export interface UsageScope {
@@ -117,7 +118,7 @@ export async function loadPage(
 
 /** Everything the full page needs: page and summary from one aggregation, charts beside it. */
 export async function loadUsageModel(db: Db, scope: UsageScope, params: UsageParams): Promise<UsageModel> {
-  const days = dayRange(scope.now, params.range);
+  const days = dayRange(scope.now, params.range ?? scope.thresholdDays);
   const page = await listUsageWithSummary(
     db,
     {
@@ -139,6 +140,7 @@ export async function loadUsageModel(db: Db, scope: UsageScope, params: UsagePar
     rows: page.rows,
     total: page.total,
     daily: dailySeries(daily, days),
+    freshness: await loadFreshness(db, scope.connection, scope.now),
     adoption: featureAdoption(summary),
   };
 }

@@ -8,7 +8,7 @@ import { RECOMMENDATIONS } from '../licences/recommend';
 import { FEATURES, STATUSES, THRESHOLDS } from './activity';
 
 export const PAGE_SIZE = 50;
-export const CHART_RANGES = ['30', '90'] as const;
+export const CHART_RANGES = ['30', '60', '90'] as const;
 
 /** An empty form field (e.g. "Any feature") means "not set". */
 const blank = (v: unknown) => (v === '' ? undefined : v);
@@ -28,8 +28,8 @@ export const UsageQuery = z.object({
   sort: z.preprocess(blank, z.enum(USAGE_SORTS).default('name')),
   dir: z.preprocess(blank, z.enum(['asc', 'desc']).optional()),
   page: z.preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).default(1)),
-  /** Days shown by the charts. */
-  range: z.preprocess(blank, z.enum(CHART_RANGES).default('30')),
+  /** Days shown by the charts; absent: the organization's inactivity threshold, like the rest of the page. */
+  range: z.preprocess(blank, z.enum(CHART_RANGES).optional()),
 });
 export type UsageQueryInput = z.infer<typeof UsageQuery>;
 
@@ -42,7 +42,8 @@ export interface UsageParams {
   sort: UsageSort;
   dir: 'asc' | 'desc';
   page: number;
-  range: 30 | 90;
+  /** Chart days chosen in the URL; undefined follows the threshold. */
+  range: 30 | 60 | 90 | undefined;
 }
 
 export function resolveParams(input: UsageQueryInput): UsageParams {
@@ -54,7 +55,7 @@ export function resolveParams(input: UsageQueryInput): UsageParams {
     sort: input.sort,
     dir: input.dir ?? defaultDir(input.sort),
     page: input.page,
-    range: input.range === '90' ? 90 : 30,
+    range: input.range ? (Number(input.range) as 30 | 60 | 90) : undefined,
   };
 }
 
@@ -92,7 +93,7 @@ export function usageUrl(
   if (p.sort !== 'name') search.set('sort', p.sort);
   if (p.dir !== defaultDir(p.sort)) search.set('dir', p.dir);
   if (p.page !== 1) search.set('page', String(p.page));
-  if (p.range !== 30) search.set('range', String(p.range));
+  if (p.range !== undefined) search.set('range', String(p.range));
   const s = search.toString();
   return s ? `${path}?${s}` : path;
 }

@@ -1,4 +1,5 @@
 import type { AuditAction } from '../connections/audit';
+import { formatDateTime } from './format';
 import { type RevocationLine, RevocationReport } from './revocation-report';
 import { When } from './when';
 
@@ -61,6 +62,11 @@ const DETAIL_LABEL: Record<string, string> = {
   code: 'reason',
   field: 'field',
   mode: 'while',
+  trigger: 'started by',
+  event: 'outcome',
+  failures: 'failed attempts before',
+  via: 'via',
+  role: 'role',
   message: 'message',
   dataKept: 'data kept',
   revoked: 'access token revoked',
@@ -136,11 +142,91 @@ const OLD_REVOKE_CODES: Record<string, string> = {
   rate_limited: 'BlueJeans asked Seatwise to slow down',
 };
 
+/** Words for the internal values the log stores (methods, form fields, states, codes, triggers). */
+const FIELD_LABEL: Record<string, string> = {
+  appKey: 'App Key',
+  appSecret: 'App Secret',
+  username: 'Username or email',
+  password: 'Password',
+  accessToken: 'Access token',
+  method: 'Sign-in method',
+  email: 'Email',
+};
+const STATE_WORDS: Record<string, string> = {
+  disconnected: 'not connected',
+  connected: 'connected',
+  syncing: 'syncing',
+  sync_error: 'sync error (retrying)',
+  needs_reauth: 'needs reconnecting',
+  paused: 'paused',
+};
+const MODE_WORDS: Record<string, string> = { connect: 'connecting', reconnect: 'reconnecting' };
+const TRIGGER_WORDS: Record<string, string> = {
+  cron: 'the schedule',
+  manual: 'Sync now',
+  cli: 'the command line',
+  first: 'the first sync after connecting',
+  queue: 'the queue',
+  continuation: 'the queue (continuing a sync)',
+};
+const EVENT_WORDS: Record<string, string> = {
+  synced: 'sync finished',
+  recovered: 'sync finished, recovered after failures',
+};
+const CODE_WORDS: Record<string, string> = {
+  invalid_credentials: 'BlueJeans did not accept these credentials',
+  oauth_access_disabled: 'OAuth Access is turned off for this enterprise',
+  not_enterprise_admin: 'the account is not an enterprise administrator',
+  token_expired: 'the token had expired',
+  token_revoked: 'the token had been revoked',
+  unreachable: 'BlueJeans could not be reached',
+  bad_response: 'BlueJeans answered with something unreadable',
+  rate_limited: 'BlueJeans asked to slow down (rate limit)',
+  server_error: 'BlueJeans had a server error',
+  not_found: 'BlueJeans did not find it',
+  bad_request: 'BlueJeans refused the request',
+  budget_exhausted: 'the request budget ran out',
+  state_invalid: 'the sign-in link was not valid',
+  state_expired: 'the sign-in took too long',
+  state_replayed: 'the sign-in was already used',
+  code_invalid: 'BlueJeans refused the sign-in code',
+  token_busy: 'another worker was getting a token',
+  refused: 'refused',
+  dead_letter: 'the sync gave up after repeated failures',
+};
+const METHOD_WORDS: Record<string, string> = {
+  client_credentials: 'App Key and App Secret',
+  oauth: 'Sign in with BlueJeans',
+  password: 'BlueJeans login',
+  access_token: 'Personal access token',
+};
+
 function formatValue(key: string, value: unknown): string {
-  if (key === 'expiresAt' && typeof value === 'number') return new Date(value).toISOString();
+  if (key === 'expiresAt' && typeof value === 'number') return formatDateTime(value);
+  // Revocation wording is the disconnect report's (revocation-report.tsx); old entries read as before.
   if (key === 'revoked' && value === false) return 'no (no live token was held, or see the reason below)';
   if (key === 'revokeError' && typeof value === 'string') return OLD_REVOKE_CODES[value] ?? value;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (typeof value === 'string') {
+    const words =
+      key === 'method'
+        ? METHOD_WORDS[value]
+        : key === 'field'
+          ? FIELD_LABEL[value]
+          : key === 'from' || key === 'to'
+            ? STATE_WORDS[value]
+            : key === 'mode'
+              ? MODE_WORDS[value]
+              : key === 'trigger'
+                ? TRIGGER_WORDS[value]
+                : key === 'event'
+                  ? EVENT_WORDS[value]
+                  : key === 'code' || key === 'revokeError'
+                    ? // The code stays beside the words: it is what support and the README search for.
+                      CODE_WORDS[value] && `${CODE_WORDS[value]} (${value})`
+                    : undefined;
+    return words ?? value;
+  }
+  if (typeof value === 'number') return String(value);
   return JSON.stringify(value);
 }

@@ -2,17 +2,10 @@ import type { Child } from 'hono/jsx';
 import type { AuthMethod, ConnectionState } from '../../db/schema';
 import { METHOD_LABEL } from './format';
 import { type RevocationLine, RevocationReport } from './revocation-report';
+import { ProgressBlock, type SyncProgress } from './sync-progress';
 import { When } from './when';
 
-/** Live progress of a running sync (filled in by the sync engine). */
-export interface SyncProgress {
-  /** What is being fetched now, e.g. `meetings`. */
-  phase: string;
-  done: number;
-  /** Known total, when the vendor gave one. */
-  total?: number;
-  startedAt?: number;
-}
+export type { SyncProgress } from './sync-progress';
 
 /** Where the card's buttons and self-refresh lead (the embed route passes its own). */
 export interface CardUrls {
@@ -141,12 +134,18 @@ export function ConnectionCard({ model }: { model: ConnectionCardModel }) {
         ) : null}
       </div>
       {model.state === 'syncing' ? (
-        <Progress
+        <ProgressBlock
           sync={model.sync ?? { phase: 'Starting', done: 0 }}
           interrupted={Boolean(model.interrupted)}
         />
       ) : null}
       <Facts model={model} />
+      {model.dataAsOf && model.lastSyncedAt ? (
+        <p class="muted fact-note">
+          “Data as of” is what the figures are complete up to (the moment the last sync started reading);
+          “Last successful sync” is when it finished.
+        </p>
+      ) : null}
       {model.lastError && (model.state === 'sync_error' || model.state === 'needs_reauth') ? (
         <p class="notice bad">{model.lastError}</p>
       ) : null}
@@ -249,32 +248,6 @@ function StatusLine({ model }: { model: ConnectionCardModel }) {
     case 'paused':
       return <span>No syncs run while paused; data synced so far stays available.</span>;
   }
-}
-
-function Progress({ sync, interrupted }: { sync: SyncProgress; interrupted: boolean }) {
-  const pct = sync.total ? Math.min(100, Math.round((sync.done / sync.total) * 100)) : undefined;
-  const records = `${sync.done.toLocaleString('en-US')} records (${sync.phase})`;
-  const text = sync.total
-    ? `${sync.phase}: ${sync.done} of ${sync.total}`
-    : interrupted
-      ? `Stopped after ${records}`
-      : `Syncing… ${records}`;
-  return (
-    <div>
-      <div
-        class="progress"
-        role="progressbar"
-        aria-label="Sync progress"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={pct}
-        aria-valuetext={text}
-      >
-        <span style={`width:${pct ?? 5}%`} />
-      </div>
-      <p class="muted">{text}</p>
-    </div>
-  );
 }
 
 function Facts({ model }: { model: ConnectionCardModel }) {

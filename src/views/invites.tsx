@@ -139,7 +139,13 @@ function CreatedLink({
       <label for="invite-link">
         Invite link (single use, valid until <When at={expiresAt} now={now} />)
       </label>
-      <input id="invite-link" type="text" readonly value={link} style="max-width:100%" />
+      <div class="copy-row">
+        <input id="invite-link" type="text" readonly value={link} style="max-width:100%" />
+        <button type="button" data-copy="#invite-link" aria-describedby="invite-link-copied">
+          Copy link
+        </button>
+      </div>
+      <p id="invite-link-copied" class="muted" role="status" style="margin:0.25rem 0 0" />
     </div>
   );
 }

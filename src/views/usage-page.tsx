@@ -6,12 +6,14 @@ import type { UsageRow, UsageSummary } from '../../db/queries/usage';
 import type { RecommendationContext } from '../licences/recommend';
 import { periodStart } from '../usage/activity';
 import type { ChartPoint, ShareBar } from '../usage/charts';
+import type { Freshness } from '../usage/freshness';
 import type { UsageParams } from '../usage/query-params';
 import { usageUrl } from '../usage/query-params';
 import { AdoptionChart } from './chart-adoption';
 import { BarChart } from './chart-bars';
 import { formatDate } from './format';
 import { Layout } from './layout';
+import { UsageFreshness } from './usage-freshness';
 import { ThresholdForm } from './usage-settings';
 import { ResultsAnnouncement, resultsSummary, UsageFilters, UsageResults } from './usage-table';
 import { UsageTiles } from './usage-tiles';
@@ -35,12 +37,15 @@ export interface UsageModel {
   settingsError?: string;
   /** A one-line confirmation (e.g. the threshold was saved). */
   notice?: string;
+  /** Data as of, a running sync, a disconnected account (absent in fragments that do not show it). */
+  freshness?: Freshness;
 }
 
 export function UsagePage({ model }: { model: UsageModel }) {
   return (
     <Layout title="BlueJeans usage">
       <h1>BlueJeans licence usage</h1>
+      {model.freshness ? <UsageFreshness f={model.freshness} pageUrl={usageUrl(model.params)} /> : null}
       {model.summary.total === 0 ? <UsageEmpty /> : <UsageBody model={model} />}
     </Layout>
   );
@@ -63,6 +68,8 @@ export function UsageBody({ model }: { model: UsageModel }) {
   const { now, thresholdDays, params, summary } = model;
   // The first whole UTC day of the period (periodStart is the millisecond before it).
   const periodFrom = periodStart(now, thresholdDays) + 1;
+  // Trends cover the threshold's days, as Feature adoption and the tiles do, unless the URL picks others.
+  const range = params.range ?? thresholdDays;
   return (
     <div id={BODY_ID}>
       <div class="usage-period">
@@ -82,11 +89,14 @@ export function UsageBody({ model }: { model: UsageModel }) {
         <h2 id="usage-charts-title">
           Trends{' '}
           <span class="muted range-links">
-            {([30, 90] as const).map((r) =>
-              r === params.range ? (
+            {([30, 60, 90] as const).map((r) =>
+              r === range ? (
                 <strong aria-current="true">{` last ${r} days `}</strong>
               ) : (
-                <a href={usageUrl(params, { range: r })}>{` last ${r} days `}</a>
+                // The threshold's own range needs no parameter: the charts follow it by default.
+                <a
+                  href={usageUrl(params, { range: r === thresholdDays ? undefined : r })}
+                >{` last ${r} days `}</a>
               ),
             )}
           </span>
@@ -94,13 +104,13 @@ export function UsageBody({ model }: { model: UsageModel }) {
         <div class="two-col">
           <BarChart
             id="chart-active-users"
-            title={`Daily active users, last ${params.range} days`}
+            title={`Daily active users, last ${range} days`}
             unit="active users"
             points={model.daily.activeUsers}
           />
           <BarChart
             id="chart-meetings"
-            title={`Meetings per day, last ${params.range} days`}
+            title={`Meetings per day, last ${range} days`}
             unit="meetings"
             points={model.daily.meetings}
           />

@@ -140,7 +140,7 @@ export function UsageFilters({ params }: { params: UsageParams }) {
           ))}
         </select>
       </label>
-      {params.range !== 30 ? <input type="hidden" name="range" value={String(params.range)} /> : null}
+      {params.range !== undefined ? <input type="hidden" name="range" value={String(params.range)} /> : null}
       <button type="submit">Apply</button>
     </form>
   );
@@ -185,7 +185,7 @@ export function UsageResults({
       {total > 0 ? (
         <p class="usage-export">
           {/* Every page of the current filters and order, not just this one. */}
-          <a href={usageUrl(params, { page: 1, range: 30 }, '/usage/users.csv')} download>
+          <a href={usageUrl(params, { page: 1, range: undefined }, '/usage/users.csv')} download>
             {total === 1 ? 'Export this user as CSV' : `Export these ${total} users as CSV`}
           </a>
           {' · '}

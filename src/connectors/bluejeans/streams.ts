@@ -8,7 +8,7 @@
  * Budget: when the request budget runs out mid-walk, the stream throws `ConnectorError` kind `budget`
  * whose `cursor` is the page it could not fetch (see types.ts).
  */
-import type { ConnectMethod, CursorCodec, Page, Stream, TimeRange } from '../types';
+import type { ConnectMethod, CursorCodec, Page, PageProgress, Stream, TimeRange } from '../types';
 import { ConnectorError } from '../types';
 import type { BlueJeansClient, CallAuth } from './client';
 import type { BlueJeansConfig } from './config';
@@ -140,6 +140,10 @@ export function usersStream(ctx: StreamContext): Stream<UserRow, UsersCursor> {
       records: ok.map(mapUser),
       skipped,
       next: body.user.length < size ? null : { page: c.page + 1 },
+      progress:
+        body.count != null
+          ? { total: body.count, page: c.page, pagesTotal: Math.max(1, Math.ceil(body.count / size)) }
+          : { page: c.page },
     };
   });
 }
@@ -171,7 +175,8 @@ export function meetingsStream(ctx: StreamContext, range: TimeRange): Stream<Mee
       operationId: 'getMeetingsPastByEnterprise',
       method: 'GET',
       path: `/v1/enterprise/${encodeURIComponent(eid)}/indigo/meetings`,
-      query: { offset: c.page, limit: size, filter: JSON.stringify(filter) },
+      // count=true: the window's total, for the progress shown while syncing.
+      query: { offset: c.page, limit: size, count: true, filter: JSON.stringify(filter) },
       appName: true,
       auth: ctx.auth,
       context: { call: 'data', method: ctx.method },
@@ -183,7 +188,15 @@ export function meetingsStream(ctx: StreamContext, range: TimeRange): Stream<Mee
     if (body.meetings.length >= size) next = { ...c, page: c.page + 1 };
     else if (end < c.to) next = { ...c, windowStart: end, page: 0 };
     else next = null;
-    return { records, skipped, next };
+    const covered = next === null ? c.to : next.windowStart;
+    const progress: PageProgress = {
+      page: c.page + 1,
+      daysDone: Math.floor((covered - c.from) / DAY_MS),
+      daysTotal: Math.ceil((c.to - c.from) / DAY_MS),
+      ...(body.count != null ? { pagesTotal: Math.max(1, Math.ceil(body.count / size)) } : {}),
+    };
+    const enterpriseName = ok.find((m) => m.enterpriseName)?.enterpriseName ?? undefined;
+    return { records, skipped, next, progress, ...(enterpriseName ? { enterpriseName } : {}) };
   });
 }
 
@@ -228,8 +241,17 @@ export function meetingHistoryStream(
     if (body.length >= size) next = { ...c, page: c.page + 1 };
     else if (daysBetween(end, c.end) > 0) next = { ...c, windowStart: addDays(end, 1), page: 1 };
     else next = null;
-    return { records, skipped, next };
+    return { records, skipped, next, progress: { page: c.page, ...dayProgress(c, next) } };
   });
+}
+
+/** Days of a day-windowed walk covered after a page (its next window starts after them). */
+function dayProgress(
+  c: { start: string; end: string; windowStart: string },
+  next: { windowStart: string } | null,
+): PageProgress {
+  const daysTotal = daysBetween(c.start, c.end) + 1;
+  return { daysDone: next === null ? daysTotal : daysBetween(c.start, next.windowStart), daysTotal };
 }
 
 function inDays(day: string, w: DayWindow): boolean {
@@ -262,7 +284,7 @@ function analyticsStream<T>(
     const end = dayWindowEnd(c.windowStart, c.end, ctx.config.windowDays.analytics);
     const { records, skipped } = await fetchWindow(await ctx.enterpriseId(), { start: c.windowStart, end });
     const next = daysBetween(end, c.end) > 0 ? { ...c, windowStart: addDays(end, 1) } : null;
-    return { records, skipped, next };
+    return { records, skipped, next, progress: dayProgress(c, next) };
   });
 }
 
