@@ -95,7 +95,11 @@ export function ProgressBlock({ sync, interrupted = false }: { sync: SyncProgres
         <strong>{summary}</strong> <span class="muted">{pct != null ? `(${pct}%)` : ''}</span>
       </p>
       <p class="muted progress-detail">{t.detail}</p>
-      {interrupted ? null : <p class="muted progress-time">{t.time}</p>}
+      {interrupted ? (
+        <p class="muted progress-time">{`Stopped after ${n(sync.done)} records (at ${t.step})`}</p>
+      ) : (
+        <p class="muted progress-time">{`Syncing… ${n(sync.done)} records (all steps) · ${t.time}`}</p>
+      )}
     </div>
   );
 }
