@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { compactDecrypt, decodeProtectedHeader } from 'jose';
+import { base64url, compactDecrypt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { connectionKeys, connections, connectionTokens } from '../../db/schema';
 import { openCredentials, sealCredentials } from '../../src/connections/credentials';
@@ -20,29 +20,49 @@ import { connectWithAppKey, simApp } from './support';
 
 const JWE = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 
-/** Every JWE compact string in the database's files that the key ring opens. */
+/**
+ * Every JWE compact string in the database's files that the key ring opens, directly (values sealed
+ * the old way, wrapped data keys) or through a data key any of those files yields (envelope values).
+ */
 async function openableBlobs(
   path: string,
   ring: { kids: readonly string[]; key(kid: string): Uint8Array | undefined },
 ) {
   const found: string[] = [];
+  const blobs: { file: string; jwe: string; header: Record<string, unknown> }[] = [];
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     if (!existsSync(file)) continue;
     const text = readFileSync(file).toString('latin1');
     for (const m of text.matchAll(JWE)) {
-      let kid: string | undefined;
       try {
-        kid = decodeProtectedHeader(m[0]).kid;
+        blobs.push({ file, jwe: m[0], header: decodeProtectedHeader(m[0]) as Record<string, unknown> });
       } catch {
-        continue;
+        // not a JWE header
       }
-      const key = kid ? ring.key(kid) : undefined;
-      if (!key) continue;
+    }
+  }
+  const dataKeys: Uint8Array[] = [];
+  for (const b of blobs) {
+    const key = typeof b.header.kid === 'string' ? ring.key(b.header.kid) : undefined;
+    if (!key) continue;
+    try {
+      const { plaintext } = await compactDecrypt(b.jwe, key);
+      found.push(`${b.file}: ring ${String(b.header.pur)} ${b.jwe.slice(0, 24)}…`);
+      if (String(b.header.pur).startsWith('data-key:'))
+        dataKeys.push(base64url.decode(new TextDecoder().decode(plaintext)));
+    } catch {
+      // damaged or not ours
+    }
+  }
+  for (const b of blobs) {
+    if (b.header.v !== 2) continue;
+    for (const key of dataKeys) {
       try {
-        await compactDecrypt(m[0], key);
-        found.push(`${file}: ${m[0].slice(0, 24)}…`);
+        await compactDecrypt(b.jwe, key);
+        found.push(`${b.file}: data key ${String(b.header.pur)} ${b.jwe.slice(0, 24)}…`);
+        break;
       } catch {
-        // damaged or not ours
+        // another connection's key, or damaged
       }
     }
   }
@@ -59,8 +79,12 @@ describe('Disconnect erases for real', () => {
     const connected = await connectWithAppKey(s);
     // A sync slice caches a sealed access token too.
     await runSlice(s.deps, { connectionId: connected.id, trigger: 'manual', options: { requestBudget: 3 } });
-    // Before: the secrets are there (the scan can see them).
-    expect((await openableBlobs(path, s.deps.sealer.ring)).length).toBeGreaterThan(0);
+    // Before: the secrets are there (the scan sees the wrapped data key and, through it, the credentials
+    // and the cached token).
+    const before = await openableBlobs(path, s.deps.sealer.ring);
+    expect(before.some((b) => b.includes('ring data-key:'))).toBe(true);
+    expect(before.some((b) => b.includes('data key credentials'))).toBe(true);
+    expect(before.some((b) => b.includes('data key token'))).toBe(true);
 
     const res = await s.post('/connections/bluejeans/disconnect', { data: 'keep' });
     expect(res.status).toBe(303);

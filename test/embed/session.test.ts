@@ -158,7 +158,11 @@ describe('roles', () => {
     expect((await post('https://portal.example.com')).status).toBe(403);
     const res = await post();
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Not connected');
+    const card = await res.text();
+    expect(card).toContain('Not connected');
+    // The frame's card reports what Disconnect ended at BlueJeans too (here: no credentials were held).
+    expect(card).toContain('What Disconnect ended at BlueJeans');
+    expect(card).toContain('Seatwise held no credentials.');
     // The audit log names the host portal's user.
     const audit = await listAudit(t.deps.db, { orgId: 'local' });
     expect(audit.map((a) => a.actor)).toContain('embed:user-1');
