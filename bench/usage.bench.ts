@@ -24,6 +24,7 @@ import { EnterpriseModel } from '../sim/data/model';
 import { toEnterpriseUser, toMeetingHistory, toMeetingIndigo } from '../sim/data/records';
 import { ensureOrganization, getOrCreateConnection } from '../src/connections/store';
 import { mapHistory, mapMeeting, mapParticipants, mapUser } from '../src/connectors/bluejeans/map';
+import { tuneEmbeddedFile } from '../src/lib/open-database';
 import { historyStatements, meetingStatements, type Statement, userStatements } from '../src/sync/writers';
 
 const { values: flags } = parseArgs({
@@ -146,7 +147,8 @@ async function build(
 async function freshDb(dir: string, name: string) {
   const url = `file:${join(dir, name)}`;
   const client = createClient({ url });
-  await client.execute('PRAGMA journal_mode = WAL');
+  // Opened as the Node entry opens its file (WAL, synchronous NORMAL, checkpoints, cache, secure_delete).
+  await tuneEmbeddedFile(client);
   const db = createDb(client);
   await migrateDb(db);
   await ensureOrganization(db, 'local');
