@@ -13,6 +13,7 @@ import { loadOrCreateLocalKeyRing } from './lib/local-keyring';
 import { DatabaseOpenError, openDatabase } from './lib/open-database';
 import { withStaticAssets } from './lib/serve-assets';
 import { parseWranglerCrons } from './lib/wrangler-crons';
+import { resumeReclaimJobs } from './reclaim/runner';
 import { resumeInterruptedSyncs } from './sync/interrupted';
 import { runScheduled } from './sync/scheduler';
 
@@ -56,6 +57,7 @@ async function main() {
 
   // Syncs a killed process left `syncing` resume now, not at the next cron (after their lease lapses).
   void resumeInterruptedSyncs(deps);
+  void resumeReclaimJobs(deps).catch((err) => deps.logger.error('reclaim: resume failed', { err }));
 
   Deno.serve(
     {

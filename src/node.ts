@@ -15,6 +15,7 @@ import { loadOrCreateLocalKeyRing } from './lib/local-keyring';
 import { DatabaseOpenError, openDatabase } from './lib/open-database';
 import { withStaticAssets } from './lib/serve-assets';
 import { parseWranglerCrons } from './lib/wrangler-crons';
+import { resumeReclaimJobs } from './reclaim/runner';
 import { resumeInterruptedSyncs } from './sync/interrupted';
 import { runScheduled } from './sync/scheduler';
 
@@ -68,6 +69,10 @@ export async function startNodeServer(options: StartOptions = {}): Promise<NodeS
   // Syncs a killed process left `syncing` resume now, not at the next cron (after their lease lapses).
   const stopResuming = new AbortController();
   if (options.crons !== false) void resumeInterruptedSyncs(deps, stopResuming.signal);
+  // Reclaim jobs a killed process left unfinished continue too (each waits out the dead lease).
+  if (options.crons !== false) {
+    void resumeReclaimJobs(deps).catch((err) => deps.logger.error('reclaim: resume failed', { err }));
+  }
 
   const port = options.port ?? config.PORT;
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -116,7 +116,7 @@ function ConfirmForm({ model }: { model: ReviewModel }) {
       ) : (
         <input type="hidden" name="confirm" value={String(n)} />
       )}{' '}
-      <button type="submit" class="primary danger">
+      <button type="submit" class="danger">
         {`Remove ${plural(n, 'user')} from BlueJeans`}
       </button>
     </form>

@@ -13,6 +13,7 @@ import { startSimServer } from '../../sim/server';
 import { generateKeyEntry } from '../../src/lib/seal';
 import { type NodeServer, startNodeServer } from '../../src/node';
 import { pendingSyncs } from '../../src/sync/sync-now';
+import { seriousViolations } from './axe';
 import { launchBrowser, watchPage } from './browser';
 
 let browser: Browser;
@@ -109,6 +110,7 @@ describe('reclaiming seats in Chromium', () => {
     // 10.50 a month = 126.00 a year; three seats = 378.00.
     expect(await page.locator('#reclaim-saving').textContent()).toContain('$378.00 a year');
     expect(sim.sim.control.stats().removedUserIds).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Confirm; BlueJeans answers slowly, so the progress page polls while the job runs.
     sim.sim.control.setFaults({ latencyMs: 400 });
@@ -119,6 +121,7 @@ describe('reclaiming seats in Chromium', () => {
     const progress = (await page.locator('#reclaim-progress').textContent()) ?? '';
     expect(progress).toContain('3 of 3 users handled: 3 removed');
     expect(await page.locator('#reclaim-items tr[data-status="removed"]').count()).toBe(3);
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Removed, by Seatwise, approved by the local admin; gone from the simulator.
     await page.goto(`${server.url}/usage/users?status=removed`);

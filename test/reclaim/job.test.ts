@@ -8,7 +8,12 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { auditLog, bjUsers } from '../../db/schema';
 import { orgScope } from '../../src/lib/scope';
-import { runReclaimSlice, runReclaimToEnd } from '../../src/reclaim/runner';
+import {
+  pendingReclaims,
+  resumeReclaimJobs,
+  runReclaimSlice,
+  runReclaimToEnd,
+} from '../../src/reclaim/runner';
 import { createJob, loadJob } from '../../src/reclaim/store';
 import { consumeSyncMessages } from '../../src/sync/queue';
 import { settleWebhookDeliveries } from '../../src/webhooks/deliver';
@@ -253,6 +258,31 @@ describe('refusals and stops inside the job', () => {
     expect(env.removedAtSim()).toEqual([]);
     expect((await runReclaimToEnd(env.deps, jobId, SMALL)).status).toBe('done');
     expect(env.removedAtSim().sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('resuming unfinished jobs (cron firings, process start)', () => {
+  it('in process: runs every unfinished job once per process; with a queue: one message per job', async () => {
+    const env = await reclaimEnv();
+    await allowRemoval(env);
+    const [a, b] = await env.removable();
+    const first = await startJob(env, [a!.userId]);
+    const second = await startJob(env, [b!.userId]);
+    expect(await resumeReclaimJobs(env.deps)).toBe(2);
+    // A second call while they run starts nothing new in this process.
+    await resumeReclaimJobs(env.deps);
+    await Promise.all(pendingReclaims(env.deps));
+    for (const id of [first, second]) expect((await loadJob(env.deps.db, id))?.status).toBe('done');
+    expect(env.removedAtSim().sort()).toEqual([a!.userId, b!.userId].sort());
+    expect(await resumeReclaimJobs(env.deps)).toBe(0);
+
+    const queued = await reclaimEnv({ queue: true });
+    await allowRemoval(queued);
+    const [c] = await queued.removable();
+    const third = await startJob(queued, [c!.userId]);
+    queued.sent.length = 0;
+    expect(await resumeReclaimJobs(queued.deps)).toBe(1);
+    expect(queued.sent).toEqual([{ type: 'reclaim', jobId: third }]);
   });
 });
 
