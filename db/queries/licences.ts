@@ -5,7 +5,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { DEFAULT_SETTINGS, type LicenceSettings } from '../../src/licences/settings';
 import type { Db } from '../client';
-import { bjMeetingHistory, bjMeetings, bjUsers, licenceSettings } from '../schema';
+import { bjMeetingHistory, bjMeetings, bjUsers, licenceSettings, usageDaily } from '../schema';
+import { DAY_MS } from './rollups';
 
 /** The stored settings, or the defaults when the organization never saved any. */
 export async function getLicenceSettings(db: Db, orgId: string): Promise<LicenceSettings> {
@@ -77,18 +78,26 @@ export async function historyStart(db: Db, connectionId: string): Promise<number
   return row?.at ?? null;
 }
 
-/** Distinct hosts (by lower-cased e-mail) per UTC month from `from`. */
+/**
+ * Distinct hosts (by lower-cased e-mail) per UTC month from `from` (a UTC midnight), read from the usage
+ * rollup (`usage_daily`, the host-e-mail rows the sync keeps per day), never from raw meeting rows.
+ */
 export async function hostsByMonth(db: Db, connectionId: string, from: number): Promise<Map<string, number>> {
-  const m = bjMeetings;
+  const d = usageDaily;
+  const fromDay = Math.floor(from / DAY_MS);
   const rows = await db.all<{ month: string; hosts: number }>(sql`
-    SELECT strftime('%Y-%m', ${m.startTime} / 1000, 'unixepoch') AS month, count(DISTINCT lower(${m.hostEmail})) AS hosts
-    FROM ${m}
-    WHERE ${m.connectionId} = ${connectionId} AND ${m.startTime} >= ${from} AND ${m.hostEmail} IS NOT NULL
+    SELECT strftime('%Y-%m', ${d.day} * 86400, 'unixepoch') AS month, count(DISTINCT lower(${d.subject})) AS hosts
+    FROM ${d}
+    WHERE ${d.connectionId} = ${connectionId} AND ${d.kind} = 'e' AND ${d.day} >= ${fromDay} AND ${d.meetingsHosted} > 0
     GROUP BY 1`);
   return new Map(rows.map((r) => [r.month, Number(r.hosts)]));
 }
 
-/** PSTN (dial-out, toll-free, DID) and all participant minutes per UTC month from `from`. */
+/**
+ * PSTN (dial-out, toll-free, DID) and all participant minutes per UTC month from `from`. These stay on
+ * meeting history: the rollup keeps PSTN minutes per host but not each meeting's total participant
+ * minutes (its participant minutes come from participant rows, which do not always add up to it).
+ */
 export async function minutesByMonth(
   db: Db,
   connectionId: string,

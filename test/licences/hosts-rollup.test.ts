@@ -1,0 +1,22 @@
+/** Plan terms read distinct hosts per month from the rollup; over a synced enterprise it equals the raw count. */
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { hostsByMonth } from '../../db/queries/licences';
+import { syncEnv } from '../sync/support';
+
+describe('hostsByMonth', () => {
+  it('equals distinct lower-cased hosts of the raw meetings, month by month, and ignores raw rows alone', async () => {
+    const env = await syncEnv({ sim: { users: 30, days: 40 } });
+    await env.syncToEnd();
+    const raw = await env.deps.db.all<{ month: string; hosts: number }>(sql`
+      SELECT strftime('%Y-%m', start_time / 1000, 'unixepoch') AS month, count(DISTINCT lower(host_email)) AS hosts
+      FROM bj_meetings WHERE connection_id = ${env.connectionId} AND host_email IS NOT NULL GROUP BY 1 ORDER BY 1`);
+    expect(raw.length).toBeGreaterThan(0);
+    const fromRollup = await hostsByMonth(env.deps.db, env.connectionId, 0);
+    expect([...fromRollup.entries()].sort()).toEqual(raw.map((r) => [r.month, Number(r.hosts)]));
+    // A raw row written around the sync (no rollup upkeep) does not count: the rollup is the source.
+    await env.deps.db.run(sql`INSERT INTO bj_meetings (connection_id, meeting_uuid, host_email, start_time, synced_at)
+      VALUES (${env.connectionId}, 'stray', 'stray-host@example.com', ${Date.UTC(2025, 11, 20)}, 0)`);
+    expect(await hostsByMonth(env.deps.db, env.connectionId, 0)).toEqual(fromRollup);
+  });
+});
