@@ -25,6 +25,8 @@ import { ConnectorError } from '../connectors/types';
 import type { Deps } from '../deps';
 import { acquireLease, handBackLease, newHolderId, renewLease } from '../lib/lease';
 import { createRequestBudget, type RequestBudget } from '../lib/request-budget';
+import { runUntilSettled } from '../sync/engine';
+import { syncActivity } from '../sync/interrupted';
 import { leaseKey } from '../sync/slice';
 import { connectingUsername } from '../usage/load';
 import { notifyReclaimCompleted } from './events';
@@ -70,7 +72,7 @@ export const DEFAULT_RECLAIM_OPTIONS: ReclaimOptions = {
  * the result batch), and the least worth starting with (opening reads, a token, one user, closing).
  */
 export const RECLAIM_CLOSE_RESERVE = 10;
-const DB_PER_USER = 6;
+const DB_PER_USER = 7;
 export const RECLAIM_MIN_SUBREQUESTS = 24;
 
 /** Transient failures (429/5xx after the client's own retries) a user may have before it is reported failed. */
@@ -81,8 +83,8 @@ export type ReclaimSliceOutcome =
   | { status: 'done' }
   /** Budget or time ran out with users left: run another slice. */
   | { status: 'continue' }
-  /** Another runner (or a sync slice) holds the connection's lease: try again shortly. */
-  | { status: 'busy' }
+  /** Another runner or a sync holds (or is about to take) the connection's lease: try again later. */
+  | { status: 'busy'; syncing?: true }
   /** BlueJeans is struggling: run the next slice after this delay. */
   | { status: 'retry'; delayMs: number };
 
@@ -109,6 +111,14 @@ export async function runReclaimSlice(
   };
   const job = await loadJob(deps.db, jobId);
   if (!job || job.finishedAt != null) return { status: 'done' };
+  // A sync at work (or between its slices) goes first: removals wait for it, never cut into it.
+  const before = await connectionState(deps, job.connectionId);
+  if (
+    before?.state === 'syncing' &&
+    (await syncActivity(deps, before, deps.clock.now())).kind === 'running'
+  ) {
+    return { status: 'busy', syncing: true };
+  }
   const lease = {
     key: leaseKey(job.connectionId),
     holder: newHolderId('reclaim'),
@@ -123,14 +133,42 @@ export async function runReclaimSlice(
     Math.max(500, Math.floor(options.leaseTtlMs / 3)),
   );
   (heartbeat as { unref?: () => void }).unref?.();
+  let outcome: ReclaimSliceOutcome;
   try {
-    const outcome = await sliceUnderLease(deps, job, options, renew, invocation);
+    outcome = await sliceUnderLease(deps, job, options, renew, invocation, before?.state === 'syncing');
     await addSlice(deps.db, job.id);
-    return outcome;
   } finally {
     clearInterval(heartbeat);
     await handBackLease(deps.db, lease.key, lease.holder, deps.clock.now()).catch(() => undefined);
   }
+  // A sync that started while this slice held the lease found it taken and stopped: carry it on.
+  const after = await connectionState(deps, job.connectionId);
+  if (after?.state === 'syncing' && before?.state !== 'syncing') await continueSync(deps, job.connectionId);
+  return outcome;
+}
+
+async function connectionState(deps: Deps, connectionId: string) {
+  return deps.db
+    .select({ id: connections.id, state: connections.state, updatedAt: connections.updatedAt })
+    .from(connections)
+    .where(eq(connections.id, connectionId))
+    .get();
+}
+
+/** Starts the connection's sync slices again (a queue message, or a run in this process). */
+async function continueSync(deps: Deps, connectionId: string): Promise<void> {
+  if (deps.queue) {
+    await deps.queue.send({ type: 'sync', connectionId, trigger: 'continuation' });
+    return;
+  }
+  const tracked = runningFor(deps);
+  const key = `sync:${connectionId}`;
+  if (tracked.has(key)) return;
+  const p = runUntilSettled(deps, { connectionId, trigger: 'continuation' })
+    .then(() => undefined)
+    .catch((err) => deps.logger.error('reclaim: could not carry the sync on', { connectionId, err }))
+    .finally(() => tracked.delete(key));
+  tracked.set(key, p);
 }
 
 async function sliceUnderLease(
@@ -139,6 +177,7 @@ async function sliceUnderLease(
   options: ReclaimOptions,
   renew: () => Promise<boolean>,
   invocation: RequestBudget | undefined,
+  startedSyncing: boolean,
 ): Promise<ReclaimSliceOutcome> {
   const { db, clock } = deps;
   const start = clock.now();
@@ -183,6 +222,10 @@ async function sliceUnderLease(
     if (budget.remaining < perUser || clock.now() - start >= options.timeBudgetMs)
       return { status: 'continue' };
     if (!(await renew())) return { status: 'busy' };
+    // A sync asked to start meanwhile (Sync now, the cron): hand the connection over before the next user.
+    if (!startedSyncing && (await connectionState(deps, job.connectionId))?.state === 'syncing') {
+      return { status: 'busy', syncing: true };
+    }
     const fresh = await loadJob(db, job.id);
     if (!fresh) return { status: 'done' };
     job = fresh;
@@ -365,6 +408,15 @@ const BUSY_WAIT_MS = 1_000;
 
 const running = new WeakMap<Deps, Map<string, Promise<void>>>();
 
+function runningFor(deps: Deps): Map<string, Promise<void>> {
+  let mine = running.get(deps);
+  if (!mine) {
+    mine = new Map();
+    running.set(deps, mine);
+  }
+  return mine;
+}
+
 /** This process's reclaim runs not finished yet (tests and shutdown await them). */
 export function pendingReclaims(deps: Deps): Promise<void>[] {
   return [...(running.get(deps)?.values() ?? [])];
@@ -397,13 +449,8 @@ export async function startReclaim(
     await deps.queue.send({ type: 'reclaim', jobId });
     return;
   }
-  let mine = running.get(deps);
-  if (!mine) {
-    mine = new Map();
-    running.set(deps, mine);
-  }
-  if (mine.has(jobId)) return;
-  const jobs = mine;
+  const jobs = runningFor(deps);
+  if (jobs.has(jobId)) return;
   const p = runReclaimToEnd(deps, jobId, options)
     .then(() => undefined)
     .catch((err) => deps.logger.error('reclaim: background run crashed', { jobId, err }))
@@ -424,7 +471,13 @@ export async function handleReclaimMessage(
   const outcome = await runReclaimSlice(deps, jobId, {}, invocation);
   if (!deps.queue || outcome.status === 'done') return;
   const delaySeconds =
-    outcome.status === 'busy' ? 2 : outcome.status === 'retry' ? Math.ceil(outcome.delayMs / 1000) : 0;
+    outcome.status === 'busy'
+      ? outcome.syncing
+        ? 15
+        : 2
+      : outcome.status === 'retry'
+        ? Math.ceil(outcome.delayMs / 1000)
+        : 0;
   await deps.queue.send({ type: 'reclaim', jobId }, delaySeconds > 0 ? { delaySeconds } : undefined);
 }
 

@@ -261,6 +261,61 @@ describe('refusals and stops inside the job', () => {
   });
 });
 
+describe('sharing the connection with the sync', () => {
+  it('waits while a sync runs; a sync started mid-reclaim gets the connection after that user and finishes', async () => {
+    const env = await reclaimEnv();
+    await allowRemoval(env);
+    const ids = (await env.removable()).slice(0, 3).map((u) => u.userId);
+    const jobId = await startJob(env, ids);
+    // A sync at work: the reclaim does not take the lease.
+    const { requestSyncNow, pendingSyncs } = await import('../../src/sync/sync-now');
+    const { acquireLease, releaseLease } = await import('../../src/lib/lease');
+    const { transition } = await import('../../src/connections/state-machine');
+    const syncing = await transition(env.deps.db, {
+      connection: await env.row(),
+      to: 'syncing',
+      actor: 'test',
+      action: 'connection.state_changed',
+      now: env.clock.now(),
+    });
+    const held = { key: `sync:${env.connectionId}`, holder: 'a-sync', ttlMs: 30_000 };
+    await acquireLease(env.deps.db, held, env.clock.now());
+    expect(await runReclaimSlice(env.deps, jobId, SMALL)).toEqual({ status: 'busy', syncing: true });
+    await releaseLease(env.deps.db, held.key, held.holder);
+    await transition(env.deps.db, {
+      connection: syncing,
+      to: 'connected',
+      actor: 'test',
+      action: 'connection.state_changed',
+      now: env.clock.now(),
+    });
+    expect(env.removedAtSim()).toEqual([]);
+
+    // Sync now pressed while the first removal is on its way: its slice finds the lease taken.
+    let deletes = 0;
+    env.breakNetwork(async (input, init) => {
+      const req = new Request(input, init);
+      if (req.method === 'DELETE' && ++deletes === 1) {
+        expect((await requestSyncNow(env.deps, await env.row(), 'ada@example.com')).started).toBe(true);
+        await Promise.all(pendingSyncs(env.deps));
+      }
+      return env.sim.fetch(req);
+    });
+    expect(await runReclaimSlice(env.deps, jobId, SMALL)).toEqual({ status: 'busy', syncing: true });
+    env.breakNetwork(undefined);
+    expect(env.removedAtSim()).toEqual([ids[0]]);
+    // The reclaim carried the sync on; it finishes, then the reclaim does.
+    for (let i = 0; i < 10; i++) await Promise.all([...pendingSyncs(env.deps), ...pendingReclaims(env.deps)]);
+    const row = await env.row();
+    expect(row.state).toBe('connected');
+    const { syncRuns } = await import('../../db/schema');
+    const runs = await env.deps.db.select().from(syncRuns).all();
+    expect(runs.at(-1)?.status).toBe('succeeded');
+    expect((await runReclaimToEnd(env.deps, jobId, SMALL)).status).toBe('done');
+    expect([...env.removedAtSim()].sort()).toEqual([...ids].sort());
+  });
+});
+
 describe('resuming unfinished jobs (cron firings, process start)', () => {
   it('in process: runs every unfinished job once per process; with a queue: one message per job', async () => {
     const env = await reclaimEnv();
