@@ -66,6 +66,10 @@ function crashAt(env: ReclaimEnv, at: number) {
     get crashed() {
       return dead;
     },
+    /** Dies now (e.g. right after BlueJeans answered, before Seatwise wrote it down). */
+    kill() {
+      dead = true;
+    },
     revive() {
       client.execute = originals.execute;
       client.batch = originals.batch;
@@ -103,7 +107,14 @@ describe('the reclaim job under faults', () => {
     let confirmedAfterKill = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 4 }),
+        // A crash at the n-th database statement, or right after the n-th removal BlueJeans performed.
+        fc.array(
+          fc.oneof(
+            fc.record({ at: fc.integer({ min: 1, max: 80 }) }),
+            fc.record({ afterDelete: fc.integer({ min: 1, max: 4 }) }),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
         fc.integer({ min: 2, max: 5 }),
         fc.boolean(),
         async (crashes, size, faults) => {
@@ -117,13 +128,22 @@ describe('the reclaim job under faults', () => {
             faults ? { faultRate: 0.25, rateLimit: 4 } : { faultRate: 0, rateLimit: 0 },
           );
           const jobId = await startJob(env, selection);
-          for (const at of crashes) {
-            const crash = crashAt(env, at);
+          for (const point of crashes) {
+            const crash = crashAt(env, 'at' in point ? point.at : Number.POSITIVE_INFINITY);
+            let removals = 0;
+            env.breakNetwork(async (input, init) => {
+              const res = await env.sim.fetch(new Request(input, init));
+              if (init?.method === 'DELETE' && res.status === 204 && 'afterDelete' in point) {
+                if (++removals === point.afterDelete) crash.kill();
+              }
+              return res;
+            });
             try {
               await runReclaimToEnd(env.deps, jobId, SMALL, 60 * 60_000);
             } catch {
               // The simulated death surfaces as a database error: the process is gone.
             }
+            env.breakNetwork(undefined);
             const died = crash.crashed;
             if (died) kills += 1;
             crash.revive();
