@@ -4,7 +4,11 @@
  * creates a client itself.
  */
 import type { Client } from '@libsql/client';
-import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+// The driver that imports libSQL's HTTP client only: drizzle's default one imports `createClient` from
+// `@libsql/client`, which puts the WebSocket client into the Worker bundle too. Entries pass their own
+// client (embedded, HTTP or WebSocket), so this changes nothing but the bundle.
+import { drizzle } from 'drizzle-orm/libsql/http';
 import * as schema from './schema';
 
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client };

@@ -3,7 +3,7 @@
  * libSQL's HTTP protocol, i.e. Turso), then hands fetch/scheduled/queue to the app
  * and the sync module.
  */
-import { createClient } from '@libsql/client/web';
+import { createClient } from '@libsql/client/http';
 import { createApp } from './app';
 import { buildDeps, type Deps, type QueueMessage, type SyncMessage } from './deps';
 import { ConfigError, parseEnv } from './env';
@@ -46,6 +46,11 @@ function build(env: Env): Built {
   if (config.DATABASE_URL.startsWith('file:') || config.DATABASE_URL === ':memory:') {
     throw new ConfigError(
       'Invalid configuration:\n  DATABASE_URL: Workers cannot open a file; use your Turso libsql:// or https:// URL',
+    );
+  }
+  if (/^wss?:/.test(config.DATABASE_URL)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_URL: the Worker talks to Turso over HTTP; use its libsql:// or https:// URL',
     );
   }
   const client = createClient({
