@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { buildDeps, type Deps, type QueueMessage, type SyncMessage } from './deps';
 import { ConfigError, parseEnv } from './env';
 import { chargingFetch, withBudget } from './lib/invocation';
+import { bindingRateLimit, VERIFY_RATE_LIMIT } from './lib/rate-limit';
 import { createRequestBudget, SUBREQUEST_PRESETS } from './lib/request-budget';
 import { parseKeyRing } from './lib/seal';
 import { fromAssetsBinding, withStaticAssets } from './lib/serve-assets';
@@ -64,6 +65,8 @@ function build(env: Env): Built {
     config,
     client,
     keyRing: parseKeyRing(env.SEAL_KEYS),
+    // Credential checks counted by the Rate Limiting binding when wrangler.toml has it, else the database.
+    ...(env.VERIFY_LIMIT ? { verifyLimit: bindingRateLimit(env.VERIFY_LIMIT, VERIFY_RATE_LIMIT) } : {}),
     // Webhook receivers are subrequests too (BlueJeans requests are taken from the slice's budget).
     outboundFetch: chargingFetch((input, init) => fetch(input, init)),
     ...(queue

@@ -69,6 +69,25 @@ export function dbRateLimit(db: Db, clock: Pick<Clock, 'now'>, policy: RateLimit
   };
 }
 
+/** What a Workers Rate Limiting binding offers (`[[ratelimits]]` in wrangler.toml). */
+export interface RateLimitBinding {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+/**
+ * The Workers Rate Limiting binding behind `RateLimit`: counted by the platform, no database round trip.
+ * Its limit and period are the binding's (wrangler.toml mirrors `policy`); it does not say when a key
+ * is allowed again, so a refusal answers the whole period as the wait.
+ */
+export function bindingRateLimit(binding: RateLimitBinding, policy: RateLimitPolicy): RateLimit {
+  return {
+    async limit({ key }) {
+      const { success } = await binding.limit({ key });
+      return success ? { success } : { success, retryAfterSeconds: policy.periodSeconds };
+    },
+  };
+}
+
 /** Deletes counters whose window ended before `before` (cron firings call it). */
 export async function pruneRateLimits(db: Db, before: number): Promise<number> {
   const result = await db.delete(rateLimits).where(sql`${rateLimits.expiresAt} < ${before}`);

@@ -13,6 +13,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { TestProject } from 'vitest/node';
 import { startHranaServer } from '../../scripts/hrana/server';
 import { startSimServer } from '../../sim/server';
+import { startNodeTwin } from './node-twin';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +21,8 @@ declare module 'vitest' {
     hranaUrl: string;
     /** Base URL of the BlueJeans simulator (with /__sim/ controls). */
     simUrl: string;
+    /** `POST <twinUrl>/run`: the Node build's usage page and CSV after the same path (node-twin.ts). */
+    twinUrl: string;
   }
 }
 
@@ -38,10 +41,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await startHranaServer({ dbUrl, control: true });
   project.provide('hranaUrl', server.url);
   // A small enterprise: enough for several slices, quick to sync.
-  const sim = await startSimServer({ seed: 7, users: 60, days: 30 });
+  // Its clock stands still: the Worker and the Node build, syncing one after the other, read the very
+  // same enterprise (nobody meets in between).
+  const simNow = Date.now();
+  const sim = await startSimServer({ seed: 7, users: 60, days: 30, now: () => simNow });
   project.provide('simUrl', sim.url);
+  const twin = await startNodeTwin(sim.url);
+  project.provide('twinUrl', twin.url);
   return async () => {
-    await Promise.allSettled([server.close(), sim.close()]);
+    await Promise.allSettled([server.close(), sim.close(), twin.close()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }
