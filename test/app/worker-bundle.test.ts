@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 /** Bytes of gzip the bundle may not exceed. */
-const WORKER_GZIP_LIMIT = 190 * 1024;
+const WORKER_GZIP_LIMIT = 200 * 1024;
 
 describe('the Worker bundle', () => {
   it(`stays under ${WORKER_GZIP_LIMIT / 1024} KiB gzip, with no zod locale in it`, () => {
