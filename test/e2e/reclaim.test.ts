@@ -13,7 +13,7 @@ import { startSimServer } from '../../sim/server';
 import { generateKeyEntry } from '../../src/lib/seal';
 import { type NodeServer, startNodeServer } from '../../src/node';
 import { pendingSyncs } from '../../src/sync/sync-now';
-import { seriousViolations } from './axe';
+import { seriousViolations, sidewaysOverflow } from './axe';
 import { launchBrowser, watchPage } from './browser';
 
 let browser: Browser;
@@ -111,6 +111,11 @@ describe('reclaiming seats in Chromium', () => {
     expect(await page.locator('#reclaim-saving').textContent()).toContain('$378.00 a year');
     expect(sim.sim.control.stats().removedUserIds).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
+    // And on a phone: nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await sidewaysOverflow(page)).toEqual({ over: expect.any(Number), culprits: [] });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     // Confirm; BlueJeans answers slowly, so the progress page polls while the job runs.
     sim.sim.control.setFaults({ latencyMs: 400 });
@@ -122,6 +127,11 @@ describe('reclaiming seats in Chromium', () => {
     expect(progress).toContain('3 of 3 users handled: 3 removed');
     expect(await page.locator('#reclaim-items tr[data-status="removed"]').count()).toBe(3);
     expect(await seriousViolations(page)).toEqual([]);
+    // And on a phone: nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await sidewaysOverflow(page)).toEqual({ over: expect.any(Number), culprits: [] });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     // Removed, by Seatwise, approved by the local admin; gone from the simulator.
     await page.goto(`${server.url}/usage/users?status=removed`);
