@@ -189,14 +189,23 @@ function regraceStatements(db: Db, ctx: SummaryContext, s: StateRow) {
 }
 
 function toState(s: StateRow): SummaryState {
-  let counts: CountGroup[] = [];
-  try {
-    const raw = JSON.parse(s.counts ?? '[]') as [SeatStatus, string | null, number, number][];
-    counts = raw.map(([status, rec, mask, users]) => ({ status, rec, mask, users }));
-  } catch {
-    counts = [];
-  }
-  return { version: Number(s.pv ?? s.v), graceLo: s.lo ?? null, counts };
+  // Parsed on first use only: a revalidation (304) needs the version, never the counts.
+  let counts: CountGroup[] | undefined;
+  return {
+    version: Number(s.pv ?? s.v),
+    graceLo: s.lo ?? null,
+    get counts() {
+      if (!counts) {
+        try {
+          const raw = JSON.parse(s.counts ?? '[]') as [SeatStatus, string | null, number, number][];
+          counts = raw.map(([status, rec, mask, users]) => ({ status, rec, mask, users }));
+        } catch {
+          counts = [];
+        }
+      }
+      return counts;
+    },
+  };
 }
 
 /** Rebuilds in flight per connection and key, so concurrent first views share one rebuild. */
