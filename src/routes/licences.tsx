@@ -3,6 +3,7 @@
  * (admins; a 422 with a message per bad field, nothing saved) and `GET /licences/summary.json` (the
  * same figures for scripts and portals, same sign-in). Reclaim routes live in reclaim.tsx.
  */
+
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getLicenceSettings, saveLicenceSettings } from '../../db/queries/licences';
@@ -19,6 +20,7 @@ import {
 } from '../licences/settings';
 import { loadLicenceSummary, summaryJson } from '../licences/summary';
 import { recentJobs } from '../reclaim/store';
+import { loadFreshness } from '../usage/freshness';
 import { LicencesPage } from '../views/licences-page';
 import { RecentJobs } from '../views/reclaim-pages';
 import { validate } from './validate';
@@ -32,14 +34,22 @@ export async function renderLicences(
   status: 200 | 422 = 200,
 ): Promise<Response> {
   const d = c.var.deps;
-  const [summary, jobs] = await Promise.all([
+  const [summary, jobs, connection] = await Promise.all([
     loadLicenceSummary(c.var.scope.db, c.var.scope.orgId, d.clock.now()),
     recentJobs(c.var.scope),
+    getOrCreateConnection(c.var.scope.db, c.var.scope.orgId, 'bluejeans'),
   ]);
+  const freshness = await loadFreshness(c.var.scope.db, connection, d.clock.now());
   c.header('Cache-Control', 'no-store');
   return c.html(
     <LicencesPage
-      model={{ summary, canEdit: grants(c.var.role, 'admin'), jobs: <RecentJobs jobs={jobs} />, ...extra }}
+      model={{
+        summary,
+        canEdit: grants(c.var.role, 'admin'),
+        jobs: <RecentJobs jobs={jobs} />,
+        freshness,
+        ...extra,
+      }}
     />,
     status,
   );

@@ -95,7 +95,10 @@ export const usageRoutes = new Hono<AppEnv>()
     let pageUrl = '/usage/users';
     if (current) {
       const u = new URL(current, c.req.url);
-      if (u.origin === new URL(c.req.url).origin && u.pathname.startsWith('/usage/'))
+      if (
+        u.origin === new URL(c.req.url).origin &&
+        (u.pathname.startsWith('/usage/') || u.pathname === '/licences')
+      )
         pageUrl = u.pathname + u.search;
     }
     c.header('Cache-Control', 'no-store');

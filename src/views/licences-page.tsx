@@ -8,10 +8,14 @@ import { formatMoney, toDecimalString } from '../licences/money';
 import { PSTN_SURCHARGE_PERCENT } from '../licences/plan-terms';
 import { BILLINGS, type FieldErrors, PLAN_LABEL, PLANS, type SettingsFormInput } from '../licences/settings';
 import type { LicenceSummary } from '../licences/summary';
+import type { Freshness } from '../usage/freshness';
 import { formatDate } from './format';
 import { Layout } from './layout';
+import { UsageFreshness } from './usage-freshness';
 
 export interface LicencesModel {
+  /** Data as of, a running sync, a disconnected account (src/views/usage-freshness.tsx). */
+  freshness?: Freshness;
   summary: LicenceSummary;
   canEdit: boolean;
   /** The refused form as typed, with a message per field. */
@@ -28,6 +32,7 @@ export function LicencesPage({ model }: { model: LicencesModel }) {
   return (
     <Layout title="Licences and savings">
       <h1>Licences and savings</h1>
+      {model.freshness ? <UsageFreshness f={model.freshness} pageUrl="/licences" /> : null}
       <LicencesBody model={model} />
     </Layout>
   );

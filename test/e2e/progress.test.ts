@@ -110,6 +110,12 @@ describe('freshness on usage views', () => {
     await page.close();
   });
 
+  it('the licences page says Data as of too', async () => {
+    const page = await open('/licences');
+    expect(await page.locator('#usage-freshness').textContent()).toMatch(/Data as of .*\d{4}/s);
+    await page.close();
+  });
+
   it('tells a disconnected account apart, with the date of the last sync', async () => {
     const before = await row();
     await app.server.deps.db
