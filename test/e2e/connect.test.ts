@@ -2,14 +2,11 @@
  * The connect flows as an admin clicks them, in Chromium with htmx, against the
  * Node build pointed at the BlueJeans simulator (both on 127.0.0.1).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimServer } from '../../sim/server';
-import { generateKeyEntry } from '../../src/lib/seal';
-import { type NodeServer, startNodeServer } from '../../src/node';
+import type { NodeServer } from '../../src/node';
+import { startAppServer } from './app-server';
 import { launchBrowser, watchPage } from './browser';
 
 let browser: Browser;
@@ -29,17 +26,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   // A fresh Seatwise (and database) per test: each flow starts disconnected.
-  const dir = mkdtempSync(join(tmpdir(), 'seatwise-e2e-connect-'));
-  server = await startNodeServer({
-    port: 0,
-    crons: false,
-    env: {
-      DATABASE_URL: `file:${join(dir, 'e2e.db')}`,
-      SEAL_KEYS: generateKeyEntry(),
-      BLUEJEANS_API_BASE: sim.url,
-      BLUEJEANS_AUTH_BASE: sim.url,
-    },
-  });
+  server = await startAppServer('connect', { simUrl: sim.url });
   page = await browser.newPage();
 });
 

@@ -1,22 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyEntry } from '../../src/lib/seal';
-import { type NodeServer, startNodeServer } from '../../src/node';
+import type { NodeServer } from '../../src/node';
+import { startAppServer } from './app-server';
 import { launchBrowser, watchPage } from './browser';
 
 let browser: Browser;
 let server: NodeServer;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seatwise-e2e-'));
-  server = await startNodeServer({
-    port: 0,
-    crons: false,
-    env: { DATABASE_URL: `file:${join(dir, 'e2e.db')}`, SEAL_KEYS: generateKeyEntry() },
-  });
+  server = await startAppServer('app');
   browser = await launchBrowser();
 });
 

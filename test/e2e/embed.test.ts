@@ -1,14 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connections } from '../../db/schema';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
-import { generateKeyEntry } from '../../src/lib/seal';
-import { type NodeServer, startNodeServer } from '../../src/node';
+import type { NodeServer } from '../../src/node';
+import { startAppServer } from './app-server';
 import { launchBrowser, watchPage } from './browser';
 import { type HostPortal, startHostPortal } from './embed-host';
 
@@ -39,13 +36,8 @@ async function setState(state: 'syncing' | 'connected' | 'disconnected') {
 beforeAll(async () => {
   host = await startHostPortal();
   stranger = await startHostPortal();
-  const dir = mkdtempSync(join(tmpdir(), 'seatwise-e2e-embed-'));
-  server = await startNodeServer({
-    port: 0,
-    crons: false,
+  server = await startAppServer('embed', {
     env: {
-      DATABASE_URL: `file:${join(dir, 'e2e.db')}`,
-      SEAL_KEYS: generateKeyEntry(),
       EMBED_SECRET: SECRET,
       EMBED_ALLOWED_ORIGINS: host.origin,
     },

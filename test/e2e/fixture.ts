@@ -3,17 +3,14 @@
  * simulator on 127.0.0.1, the Node build pointed at it, a connected BlueJeans connection with sealed demo
  * credentials and one finished sync. Built once per test file; pages are opened per test.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { connections } from '../../db/schema';
 import { startSimServer } from '../../sim/server';
 import { sealCredentials } from '../../src/connections/credentials';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
-import { generateKeyEntry } from '../../src/lib/seal';
-import { type NodeServer, startNodeServer } from '../../src/node';
+import type { NodeServer } from '../../src/node';
 import { runUntilSettled } from '../../src/sync/engine';
+import { startAppServer } from './app-server';
 
 export interface SyncedApp {
   server: NodeServer;
@@ -37,18 +34,7 @@ export async function startSyncedApp(options: SyncedAppOptions = {}): Promise<Sy
     users: options.users ?? 60,
     days: options.days ?? 30,
   });
-  const dir = mkdtempSync(join(tmpdir(), 'seatwise-e2e-synced-'));
-  const server = await startNodeServer({
-    port: 0,
-    crons: false,
-    env: {
-      DATABASE_URL: `file:${join(dir, 'e2e.db')}`,
-      SEAL_KEYS: generateKeyEntry(),
-      BLUEJEANS_API_BASE: sim.url,
-      BLUEJEANS_AUTH_BASE: sim.url,
-      ...options.env,
-    },
-  });
+  const server = await startAppServer('synced', { simUrl: sim.url, env: options.env });
   const db = server.deps.db;
   await ensureOrganization(db, 'local');
   const row = await getOrCreateConnection(db, 'local', 'bluejeans');

@@ -3,14 +3,12 @@
  * origin: it starts, signs an embed token on its server for each page view, and Seatwise accepts it,
  * so Chromium shows the card inside the portal's frame. Also: the README's screenshots are committed.
  */
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyEntry } from '../../src/lib/seal';
-import { type NodeServer, startNodeServer } from '../../src/node';
+import type { NodeServer } from '../../src/node';
 import { freePort, type Spawned, spawnProcess } from '../helpers/spawn';
+import { startAppServer } from './app-server';
 import { launchBrowser } from './browser';
 import { SCREENS, WIDTHS } from './screens';
 
@@ -24,13 +22,8 @@ let portalUrl: string;
 beforeAll(async () => {
   const port = await freePort();
   portalUrl = `http://localhost:${port}`;
-  const dir = mkdtempSync(join(tmpdir(), 'seatwise-e2e-portal-'));
-  server = await startNodeServer({
-    port: 0,
-    crons: false,
+  server = await startAppServer('portal', {
     env: {
-      DATABASE_URL: `file:${join(dir, 'e2e.db')}`,
-      SEAL_KEYS: generateKeyEntry(),
       EMBED_SECRET: SECRET,
       EMBED_ALLOWED_ORIGINS: portalUrl,
     },

@@ -4,15 +4,12 @@
  * recommendations, review (reasons and the saving), confirm, watch the progress poll to the end, and
  * find the three Removed "by Seatwise", gone from the simulator's listing.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer } from '../../sim/server';
-import { generateKeyEntry } from '../../src/lib/seal';
-import { type NodeServer, startNodeServer } from '../../src/node';
+import type { NodeServer } from '../../src/node';
 import { pendingSyncs } from '../../src/sync/sync-now';
+import { startAppServer } from './app-server';
 import { seriousViolations, sidewaysOverflow } from './axe';
 import { launchBrowser, watchPage } from './browser';
 
@@ -24,15 +21,9 @@ let page: Page;
 beforeAll(async () => {
   browser = await launchBrowser();
   sim = await startSimServer({ port: 0, seed: 5, users: 40, days: 7 });
-  const dir = mkdtempSync(join(tmpdir(), 'seatwise-e2e-reclaim-'));
-  server = await startNodeServer({
-    port: 0,
-    crons: false,
+  server = await startAppServer('reclaim', {
+    simUrl: sim.url,
     env: {
-      DATABASE_URL: `file:${join(dir, 'e2e.db')}`,
-      SEAL_KEYS: generateKeyEntry(),
-      BLUEJEANS_API_BASE: sim.url,
-      BLUEJEANS_AUTH_BASE: sim.url,
       BLUEJEANS_RATE_LIMIT: '50',
     },
   });
