@@ -3,13 +3,11 @@
  * simulator on 127.0.0.1, the Node build pointed at it, a connected BlueJeans connection with sealed demo
  * credentials and one finished sync. Built once per test file; pages are opened per test.
  */
-import { eq } from 'drizzle-orm';
-import { connections } from '../../db/schema';
 import { startSimServer } from '../../sim/server';
-import { sealCredentials } from '../../src/connections/credentials';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
 import type { NodeServer } from '../../src/node';
 import { runUntilSettled } from '../../src/sync/engine';
+import { stageConnected } from '../helpers/stage-connection';
 import { startAppServer } from './app-server';
 
 export interface SyncedApp {
@@ -38,27 +36,7 @@ export async function startSyncedApp(options: SyncedAppOptions = {}): Promise<Sy
   const db = server.deps.db;
   await ensureOrganization(db, 'local');
   const row = await getOrCreateConnection(db, 'local', 'bluejeans');
-  const credentials = {
-    method: 'client_credentials' as const,
-    appKey: sim.sim.credentials.appKey,
-    appSecret: sim.sim.credentials.appSecret,
-  };
-  const sealed = await sealCredentials(server.deps.sealer, credentials, {
-    orgId: 'local',
-    connectionId: row.id,
-  });
-  // Staged directly: the connect flow has its own browser tests; these only need a connected account.
-  await db
-    .update(connections)
-    .set({
-      state: 'connected',
-      authMethod: 'client_credentials',
-      sealedCredentials: sealed,
-      enterpriseId: sim.sim.enterpriseId,
-      publicConfig: JSON.stringify({ method: 'client_credentials', appKey: credentials.appKey }),
-      connectedAt: Date.now(),
-    })
-    .where(eq(connections.id, row.id));
+  await stageConnected(db, server.deps.sealer, { orgId: 'local', connectionId: row.id }, sim.sim, Date.now());
   if (!options.skipSync) {
     const result = await runUntilSettled(server.deps, { connectionId: row.id, trigger: 'cli', force: true });
     if (result.outcome.status !== 'done') {

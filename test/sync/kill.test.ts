@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import { connections, syncRuns } from '../../db/schema';
 import { startSimServer } from '../../sim/server';
-import { sealCredentials } from '../../src/connections/credentials';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
 import { buildDeps } from '../../src/deps';
 import { parseEnv } from '../../src/env';
@@ -17,6 +16,7 @@ import { createSealer, generateKeyEntry, parseKeyRing } from '../../src/lib/seal
 import { runSyncCli } from '../../src/sync/cli';
 import { testDb } from '../helpers/deps';
 import { freePort, type Spawned, spawnProcess, waitForHttp } from '../helpers/spawn';
+import { stageConnected } from '../helpers/stage-connection';
 import { snapshot } from './support';
 
 const DAY = 86_400_000;
@@ -51,26 +51,13 @@ async function connectedDb(): Promise<{ db: Db; url: string; connectionId: strin
   const { db, url } = await testDb();
   await ensureOrganization(db, 'local');
   const base = await getOrCreateConnection(db, 'local', 'bluejeans');
-  const credentials = {
-    method: 'client_credentials' as const,
-    appKey: sim.sim.credentials.appKey,
-    appSecret: sim.sim.credentials.appSecret,
-  };
-  const sealed = await sealCredentials(createSealer(parseKeyRing(KEYS)), credentials, {
-    orgId: 'local',
-    connectionId: base.id,
-  });
-  await db
-    .update(connections)
-    .set({
-      state: 'connected',
-      authMethod: 'client_credentials',
-      sealedCredentials: sealed,
-      enterpriseId: sim.sim.enterpriseId,
-      publicConfig: JSON.stringify({ method: 'client_credentials', appKey: credentials.appKey }),
-      connectedAt: Date.now(),
-    })
-    .where(eq(connections.id, base.id));
+  await stageConnected(
+    db,
+    createSealer(parseKeyRing(KEYS)),
+    { orgId: 'local', connectionId: base.id },
+    sim.sim,
+    Date.now(),
+  );
   return { db, url, connectionId: base.id };
 }
 

@@ -8,7 +8,6 @@ import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
 import type { SimOptions } from '../../sim';
 import { createApp } from '../../src/app';
-import { sealCredentials } from '../../src/connections/credentials';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
 import { createBlueJeansConnector } from '../../src/connectors/bluejeans';
 import type { BlueJeansConfigInput } from '../../src/connectors/bluejeans/config';
@@ -20,6 +19,7 @@ import type { SyncOptions } from '../../src/sync/options';
 import type { SliceOutcome } from '../../src/sync/slice';
 import { ANCHOR, clockedSimulator, DAY, ORIGIN, T0, walk, yieldingClock } from '../connector/support';
 import { testDeps } from '../helpers/deps';
+import { stageConnected } from '../helpers/stage-connection';
 
 export { ANCHOR, DAY, T0 };
 
@@ -75,24 +75,13 @@ export async function syncEnv(options: SyncEnvOptions = {}) {
   }
   await ensureOrganization(deps.db, 'local');
   const base = await getOrCreateConnection(deps.db, 'local', 'bluejeans');
-  const credentials = {
-    method: 'client_credentials' as const,
-    appKey: sim.credentials.appKey,
-    appSecret: sim.credentials.appSecret,
-  };
-  const sealed = await sealCredentials(deps.sealer, credentials, { orgId: 'local', connectionId: base.id });
-  // Staged directly: the connect flow has its own tests; here it only has to look connected.
-  await deps.db
-    .update(connections)
-    .set({
-      state: 'connected',
-      authMethod: 'client_credentials',
-      sealedCredentials: sealed,
-      enterpriseId: sim.enterpriseId,
-      publicConfig: JSON.stringify({ method: 'client_credentials', appKey: credentials.appKey }),
-      connectedAt: clock.now(),
-    })
-    .where(eq(connections.id, base.id));
+  const credentials = await stageConnected(
+    deps.db,
+    deps.sealer,
+    { orgId: 'local', connectionId: base.id },
+    sim,
+    clock.now(),
+  );
   const connectionId = base.id;
   const app = createApp(deps);
   return {
