@@ -319,7 +319,10 @@ export const bjParticipants = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.connectionId, t.meetingGuid, t.participantKey] }),
-    index('bj_participants_email_join').on(t.connectionId, t.email, t.joinTime),
+    // Participants named by user id are found by it; only those without one (guests, or BlueJeans gave
+    // none) are looked up by e-mail, so that index holds just them: a full e-mail index was the costliest
+    // of the table's B-trees to keep up in a first sync (docs/BENCHMARKS.md, usage at scale).
+    index('bj_participants_guest_join').on(t.connectionId, t.email, t.joinTime).where(sql`user_id IS NULL`),
     index('bj_participants_user_join').on(t.connectionId, t.userId, t.joinTime),
   ],
 );

@@ -121,7 +121,7 @@ export function recomputeDirtyStatements(db: Db, connectionId: string): Raw[] {
         SELECT d.kind, d.subject, d.day, ${PARTICIPANT_VALUES}
         FROM usage_dirty d JOIN bj_participants p ON p.connection_id = d.connection_id
           AND p.email = d.subject AND ${inDay('p.join_time')}
-        WHERE d.connection_id = ${c} AND d.kind = 'e' AND +p.user_id IS NULL
+        WHERE d.connection_id = ${c} AND d.kind = 'e' AND p.user_id IS NULL
       ) GROUP BY kind, subject, day`),
     // Keys with no raw rows left lose their rollup row.
     db.run(sql`DELETE FROM usage_daily WHERE connection_id = ${c}

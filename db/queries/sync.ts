@@ -143,7 +143,9 @@ export async function dueConnectionIds(db: Db, now: number): Promise<string[]> {
  * by host email, history by leader id/email) and the meetings they joined (participants by user id or
  * email). Keeps the old value when nothing is found (history is never deleted, so it cannot go back).
  * Every branch is one index seek per user (leaders by id and by e-mail are separate branches: an OR of
- * the two scanned every history row of the connection once per user).
+ * the two scanned every history row of the connection once per user). A participant named by user id
+ * counts for that user only, as in the rollups: the e-mail branch reads participants without one (the
+ * partial index bj_participants_guest_join).
  */
 const LAST_ACTIVE = sql`coalesce((
       select max(t) from (
@@ -160,7 +162,7 @@ const LAST_ACTIVE = sql`coalesce((
           where p.connection_id = bj_users.connection_id and p.user_id = bj_users.user_id
         union all
         select max(p.join_time) from bj_participants p
-          where p.connection_id = bj_users.connection_id and p.email = bj_users.email
+          where p.connection_id = bj_users.connection_id and p.email = bj_users.email and p.user_id is null
       )
     ), last_active_at)`;
 
