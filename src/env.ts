@@ -3,8 +3,9 @@
  * process with one message naming every offending variable and what it expects.
  * Workers reads the same names from bindings and secrets.
  */
-import { z } from 'zod';
+
 import { parseKeyRing } from './lib/seal';
+import { z } from './lib/zlite';
 
 const DATABASE_URL_PATTERN = /^(file:|libsql:|https?:|wss?:|:memory:$)/;
 

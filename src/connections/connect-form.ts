@@ -5,8 +5,9 @@
  * stray character is the most common copy-paste mistake and the admin should see
  * it. Messages never repeat what was typed: a secret must not come back.
  */
-import { z } from 'zod';
+
 import type { ConnectMethod, Credentials } from '../connectors/types';
+import { z } from '../lib/zlite';
 
 export const CONNECT_METHODS = ['client_credentials', 'oauth', 'password', 'access_token'] as const;
 
@@ -145,7 +146,7 @@ export interface FieldErrors {
   form: string[];
 }
 
-export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {
+export function fieldErrors(issues: readonly z.Issue[]): FieldErrors {
   const out: FieldErrors = { fields: {}, form: [] };
   for (const issue of issues) {
     const key = issue.path[0];

@@ -5,12 +5,12 @@
  * in the connection's `publicConfig`.
  */
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
 import type { AccountInfo, Credentials } from '../connectors/types';
 import type { Sealer } from '../lib/seal';
 import { connectionVault, isLegacySealed, type Vault } from '../lib/vault';
+import { z } from '../lib/zlite';
 
 export const CREDENTIALS_PURPOSE = 'credentials';
 

@@ -5,10 +5,11 @@
  * (purpose `oauth`) that also names the state, so a callback only completes in
  * the browser that started it (no one can finish their sign-in in yours).
  */
-import { z } from 'zod';
+
 import type { AccountInfo, Credentials } from '../connectors/types';
 import { ConnectorError } from '../connectors/types';
 import { SealError } from '../lib/seal';
+import { z } from '../lib/zlite';
 import { recordAudit } from './audit';
 import { assertSameEnterprise, auditFailure, ConnectFlowError, type FlowContext } from './connect';
 import type { ConnectionRow } from './store';

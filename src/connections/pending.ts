@@ -5,9 +5,10 @@
  * after ten minutes and is single-use: it names the connection version it was
  * made against, and saving bumps that version, so a second Confirm is stale.
  */
-import { z } from 'zod';
+
 import type { AccountInfo, Credentials } from '../connectors/types';
 import { SealError, type Sealer } from '../lib/seal';
+import { z } from '../lib/zlite';
 import { AccountInfoSchema, type ConnectionBinding, CredentialsSchema } from './credentials';
 
 export const PENDING_PURPOSE = 'pending';

@@ -4,7 +4,7 @@
  * developer, because they are the one who can fix it.
  */
 import { decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { z } from 'zod';
+import { z } from '../lib/zlite';
 
 export const EMBED_AUDIENCE = 'seatwise-embed';
 /** The longest life a token may claim (`exp - iat`, and `exp - now`); longer-lived tokens are refused. */

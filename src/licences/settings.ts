@@ -4,7 +4,7 @@
  * them into a 422 with every message next to its field) and never half-saves: either every field is
  * good and all are stored, or nothing changes.
  */
-import { z } from 'zod';
+import { z } from '../lib/zlite';
 import { isCurrency, parseMoney } from './money';
 
 export const PLANS = ['named_host', 'active_host', 'concurrent', 'other'] as const;

@@ -2,8 +2,9 @@
  * An organization's settings (the `settings` JSON column). Unknown or malformed
  * values read as absent, so a bad row can never break a page.
  */
-import { z } from 'zod';
+
 import type { Config } from '../env';
+import { z } from '../lib/zlite';
 
 const Origin = z.string().regex(/^https?:\/\/[^/\s]+$/, 'expected an origin like https://portal.example.com');
 

@@ -5,12 +5,12 @@
  * each other at once cannot both succeed).
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { organizations, orgMembers } from '../../db/schema';
 import { auditInsert, guardedAuditInsert, isGuardFailure } from '../connections/audit';
 import { newId } from '../lib/ids';
 import type { Role } from '../lib/roles';
+import { z } from '../lib/zlite';
 
 export type OrgRow = typeof organizations.$inferSelect;
 export type MemberRow = typeof orgMembers.$inferSelect;

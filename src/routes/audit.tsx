@@ -1,11 +1,11 @@
 /** GET /connections/bluejeans/audit: the organization's activity log, newest first, paged backwards. */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { listAudit, parseDetail } from '../connections/audit';
 import { omitRevocationKeys, revocationLines } from '../connections/revocation';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
 import { requireRole } from '../lib/roles';
+import { z } from '../lib/zlite';
 import { AuditLog } from '../views/audit-log';
 import { Layout } from '../views/layout';
 import { URLS } from './connection-support';

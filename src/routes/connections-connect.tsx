@@ -7,7 +7,6 @@
 import { type Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
 import { recordAudit } from '../connections/audit';
 import {
   ALREADY_SAVED,
@@ -42,6 +41,7 @@ import { clientAddress } from '../lib/client-address';
 import { isHtmx } from '../lib/http-errors';
 import { VERIFY_RATE_LIMIT, verifyRateLimitKey } from '../lib/rate-limit';
 import { requireRole } from '../lib/roles';
+import { z } from '../lib/zlite';
 import { allowRemoval } from '../reclaim/opt-in';
 import { FlowStop } from '../views/connect-page';
 import { Consent } from '../views/consent';

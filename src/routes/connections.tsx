@@ -4,12 +4,12 @@
  * the OAuth callback, invites and the activity log.
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { ConnectFlowError } from '../connections/connect';
 import { disconnect } from '../connections/disconnect';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
 import { requireRole } from '../lib/roles';
+import { z } from '../lib/zlite';
 import { Layout } from '../views/layout';
 import { auditRoutes } from './audit';
 import { cardResponse, disconnectConfirm } from './card-response';

@@ -11,7 +11,6 @@
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
 import { ConnectFlowError } from '../connections/connect';
 import { disconnect } from '../connections/disconnect';
 import type { ConnectionRow } from '../connections/store';
@@ -22,6 +21,7 @@ import { type EmbedSession, sealSession, sessionSecret, setSessionCookie } from 
 import { EmbedTokenError } from '../embed/token';
 import { isHtmx } from '../lib/http-errors';
 import { requireRole } from '../lib/roles';
+import { z } from '../lib/zlite';
 import { frameOrigins } from '../orgs/settings';
 import { requestSyncNow } from '../sync/sync-now';
 import { type CardUrls, ConnectionCard } from '../views/connection-card';

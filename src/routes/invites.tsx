@@ -5,7 +5,6 @@
  */
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
 import { FIELD_LIMITS } from '../connections/connect-form';
 import { claimForm, newFormId } from '../connections/form-claims';
 import { createInvite, InviteError, listOpenInvites, revokeInvite } from '../connections/invites';
@@ -13,6 +12,7 @@ import type { AppEnv } from '../deps';
 import { COPY_SCRIPT_URL } from '../lib/assets';
 import { isHtmx } from '../lib/http-errors';
 import { requireRole } from '../lib/roles';
+import { z } from '../lib/zlite';
 import { InvitesPanel, type InvitesPanelProps } from '../views/invites';
 import { Layout } from '../views/layout';
 import { formBodyLimit, publicOrigin, URLS } from './connection-support';

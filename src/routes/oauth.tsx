@@ -10,7 +10,6 @@
  */
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
 import { ConnectFlowError, modeFor, preparePending, saveCredentials } from '../connections/connect';
 import { parsePublicConfig } from '../connections/credentials';
 import { findInvite, InviteError, type InviteRow, usableInvite } from '../connections/invites';
@@ -21,6 +20,7 @@ import type { ConnectionRow } from '../connections/store';
 import { ConnectorError } from '../connectors/types';
 import type { AppEnv } from '../deps';
 import { requireRole } from '../lib/roles';
+import { z } from '../lib/zlite';
 import { ConnectPage, FlowStop } from '../views/connect-page';
 import { Consent } from '../views/consent';
 import {

@@ -8,11 +8,11 @@
 import { type Context, Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
 import { requireRole } from '../lib/roles';
 import { ORG_COOKIE } from '../lib/tenancy';
+import { z } from '../lib/zlite';
 import {
   addMember,
   EmailSchema,

@@ -11,12 +11,12 @@
  */
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import { listUsage } from '../../db/queries/usage';
 import { recordAudit } from '../connections/audit';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
 import { grants, requireRole } from '../lib/roles';
+import { z } from '../lib/zlite';
 import { annualSeatPrice, formatMoney, times } from '../licences/money';
 import { startReclaim } from '../reclaim/runner';
 import { checkSelection, MAX_SELECTION } from '../reclaim/selection';

@@ -5,12 +5,12 @@
  */
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import { listUsage, setInactiveAfterDays } from '../../db/queries/usage';
 import { getOrCreateConnection } from '../connections/store';
 import type { AppEnv } from '../deps';
 import { isHtmx, userError } from '../lib/http-errors';
 import { grants, requireRole } from '../lib/roles';
+import { z } from '../lib/zlite';
 import { THRESHOLDS } from '../usage/activity';
 import { dayKey } from '../usage/charts';
 import { csvStream } from '../usage/csv-export';

@@ -5,11 +5,11 @@
  */
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
 import { recordAudit } from '../connections/audit';
 import type { AppEnv } from '../deps';
 import { userError } from '../lib/http-errors';
 import { requireRole } from '../lib/roles';
+import { z } from '../lib/zlite';
 import { WebhooksPage, type WebhooksPageProps } from '../views/webhooks-page';
 import { makeEvent } from '../webhooks/connection-events';
 import { emitEvent, settleWebhookDeliveries } from '../webhooks/deliver';

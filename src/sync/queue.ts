@@ -14,10 +14,11 @@
  * Delivery is at-least-once: the lease lets one slice run at a time and every write is an upsert from a
  * checkpoint, so a duplicate is harmless.
  */
-import { z } from 'zod';
+
 import type { Deps, QueueMessage, SyncMessage } from '../deps';
 import { withBudget } from '../lib/invocation';
 import { createRequestBudget, type RequestBudget } from '../lib/request-budget';
+import { z } from '../lib/zlite';
 import { handleReclaimMessage, RECLAIM_MIN_SUBREQUESTS } from '../reclaim/runner';
 import { attemptDelivery } from '../webhooks/deliver';
 import type { SyncOptions } from './options';

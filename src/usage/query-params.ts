@@ -2,8 +2,9 @@
  * The `/usage/users` query contract: zod schema, friendly messages for bad
  * values, and a URL builder the views use for sort, paging and filter links.
  */
-import { z } from 'zod';
+
 import { USAGE_SORTS, type UsageSort } from '../../db/queries/usage';
+import { z } from '../lib/zlite';
 import { RECOMMENDATIONS } from '../licences/recommend';
 import { FEATURES, STATUSES, THRESHOLDS } from './activity';
 

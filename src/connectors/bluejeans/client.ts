@@ -3,11 +3,12 @@
  * ConnectorError. Everything it needs is injected (fetch, clock, limiter, budget, randomness); nothing is
  * global. Each request: budget -> rate limit -> token -> fetch with a timeout -> JSON -> zod envelope.
  */
-import type { z } from 'zod';
+
 import { parseRetryAfter } from '../../lib/backoff';
 import type { Clock } from '../../lib/clock';
 import type { RequestBudget } from '../../lib/request-budget';
 import type { RateLimiter } from '../../lib/token-bucket';
+import type { z } from '../../lib/zlite';
 import type { ConnectorError, FetchLike } from '../types';
 import type { BlueJeansConfig } from './config';
 import {

@@ -6,7 +6,7 @@
  * `CursorError` on anything else (a checkpoint of another stream, a hand-edited row, an old version), so
  * the sync can restart that stream instead of walking from a nonsense position.
  */
-import { z } from 'zod';
+import { z } from '../../lib/zlite';
 import type { CursorCodec } from '../types';
 import { daysBetween, isDay } from './windows';
 

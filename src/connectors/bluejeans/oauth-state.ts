@@ -9,10 +9,10 @@
  */
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { base64url } from 'jose';
-import { z } from 'zod';
 import type { Db } from '../../../db/client';
 import { oauthStates } from '../../../db/schema';
 import type { KeyRing } from '../../lib/seal';
+import { z } from '../../lib/zlite';
 import { ConnectorError } from '../types';
 
 export interface StateSigner {

@@ -9,7 +9,7 @@
  * Optional fields `.catch(undefined)`: a wrong type in a field Seatwise can live without is dropped, not
  * a reason to skip the record.
  */
-import { z } from 'zod';
+import { z } from '../../lib/zlite';
 
 /** Ids arrive as integers in the spec, sometimes as strings in the wild; Seatwise keeps them as text. */
 const id = z.union([z.number().int(), z.string().regex(/^\S+$/)]).transform(String);

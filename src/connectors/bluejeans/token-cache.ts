@@ -5,10 +5,10 @@
  * as "no cache": the cost is one extra mint, never a crash.
  */
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Db } from '../../../db/client';
 import { connectionTokens } from '../../../db/schema';
 import type { Vault } from '../../lib/vault';
+import { z } from '../../lib/zlite';
 import type { TokenGrant } from './auth';
 
 /** The purpose cached tokens are sealed for. */
