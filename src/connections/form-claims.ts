@@ -5,8 +5,9 @@
  * in `leases` (key `form:<id>`), the same atomic insert-or-take-over used for
  * locks, so two simultaneous submissions cannot both win.
  */
-import { base64url } from 'jose';
+
 import type { Db } from '../../db/client';
+import { base64url } from '../lib/jwe';
 import { acquireLease, newHolderId, releaseLease } from '../lib/lease';
 
 /** Long enough to cover a form left open in a tab for a day. */

@@ -6,7 +6,8 @@
  * The database stores only a SHA-256 of the token; the signature lets garbage be
  * refused before any lookup.
  */
-import { base64url, jwtVerify, SignJWT } from 'jose';
+import { base64url } from '../lib/jwe';
+import { jwtVerify, signJwt } from '../lib/jwt';
 import type { KeyRing } from '../lib/seal';
 
 const AUDIENCE = 'seatwise-invite';
@@ -33,15 +34,17 @@ export interface InviteClaims {
 /** Signs an invite; `expiresAt` is epoch ms. */
 export async function signInviteToken(ring: KeyRing, claims: InviteClaims): Promise<string> {
   const key = (await signingKey(ring, ring.currentKid))!;
-  return (
-    new SignJWT({ org: claims.orgId })
-      .setProtectedHeader({ alg: 'HS256', kid: ring.currentKid })
-      .setAudience(AUDIENCE)
-      .setSubject(claims.inviteId)
-      .setExpirationTime(Math.floor(claims.expiresAt / 1000))
+  return signJwt(
+    {
+      org: claims.orgId,
+      aud: AUDIENCE,
+      sub: claims.inviteId,
+      exp: Math.floor(claims.expiresAt / 1000),
       // A random id makes every token unique even for the same invite id and second.
-      .setJti(base64url.encode(crypto.getRandomValues(new Uint8Array(16))))
-      .sign(key)
+      jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),
+    },
+    { alg: 'HS256', kid: ring.currentKid },
+    key,
   );
 }
 

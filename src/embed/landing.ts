@@ -8,23 +8,24 @@
  * portal provision its tenant on first sight (named by the optional `org_name`
  * claim, audit-logged as created by the portal's user).
  */
-import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+
 import { LOCAL_ORG_ID } from '../connections/store';
 import type { Deps } from '../deps';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from '../lib/jwt';
 import { createOrganization, findOrgBySlug, OrgError, type OrgRow, SlugSchema } from '../orgs/store';
 import { spendEmbedToken } from './replay';
 import { type EmbedClaims, EmbedTokenError, verifyEmbedToken } from './token';
 
 const jwksCache = new WeakMap<Deps, JWTVerifyGetKey>();
 
-/** The portal JWKS, fetched through deps.fetch and cached by jose (keys refetched on an unknown kid). */
+/** The portal JWKS, fetched through deps.fetch and cached (keys refetched on an unknown kid). */
 function portalJwks(deps: Deps): JWTVerifyGetKey | undefined {
   const url = deps.config.EMBED_JWKS_URL;
   if (!url) return undefined;
   let jwks = jwksCache.get(deps);
   if (!jwks) {
     jwks = createRemoteJWKSet(new URL(url), {
-      [customFetch]: (u, init) => deps.fetch(u, init),
+      fetch: (u, init) => deps.fetch(u, init),
       cacheMaxAge: 10 * 60_000,
       cooldownDuration: 30_000,
     });

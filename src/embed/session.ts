@@ -9,8 +9,8 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { jwtVerify, SignJWT } from 'jose';
 import type { Deps } from '../deps';
+import { jwtVerify, signJwt } from '../lib/jwt';
 import type { EmbedClaims, EmbedRole } from './token';
 
 /** Sent with the `__Host-` prefix: Secure, Path=/, no Domain, so no sibling host can plant or read it. */
@@ -75,13 +75,18 @@ export async function sealSession(
   nowMs: number,
 ): Promise<string> {
   const now = Math.floor(nowMs / 1000);
-  return new SignJWT({ org: claims.org, role: claims.role })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(claims.sub)
-    .setAudience(SESSION_AUDIENCE)
-    .setIssuedAt(now)
-    .setExpirationTime(now + SESSION_SECONDS)
-    .sign(await sessionKey(secret));
+  return signJwt(
+    {
+      org: claims.org,
+      role: claims.role,
+      sub: claims.sub,
+      aud: SESSION_AUDIENCE,
+      iat: now,
+      exp: now + SESSION_SECONDS,
+    },
+    { alg: 'HS256', typ: 'JWT' },
+    await sessionKey(secret),
+  );
 }
 
 /** The session a cookie value holds, or undefined when it is missing, forged or over. */

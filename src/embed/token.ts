@@ -3,7 +3,8 @@
  * "Embed token"). Every refusal carries a message written for the host portal's
  * developer, because they are the one who can fix it.
  */
-import { decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { decodeProtectedHeader } from '../lib/jwe';
+import { errors, type JWTVerifyGetKey, jwtVerify } from '../lib/jwt';
 import { z } from '../lib/zlite';
 
 export const EMBED_AUDIENCE = 'seatwise-embed';
@@ -44,7 +45,7 @@ const id = (name: string) =>
     .min(1, `the "${name}" claim must not be empty`)
     .max(256, `the "${name}" claim is longer than 256 characters`);
 
-/** The claims beyond what jose checks (aud, exp, signature). Exported for the property tests. */
+/** The claims beyond what src/lib/jwt.ts checks (aud, exp, signature). Exported for the property tests. */
 export const EmbedClaimsSchema = z.object({
   org: id('org'),
   sub: id('sub'),
@@ -112,7 +113,7 @@ export interface EmbedKeys {
 const JWKS_ALGORITHMS = ['RS256', 'ES256'];
 
 /**
- * Verifies signature, audience and expiry with jose, then the claims. HS256 tokens are checked
+ * Verifies signature, audience and expiry (src/lib/jwt.ts), then the claims. HS256 tokens are checked
  * against EMBED_SECRET, RS256/ES256 tokens against EMBED_JWKS_URL; anything else is refused.
  * `expectedOrg` null: the caller resolves the organization itself (many tenants).
  */
@@ -159,7 +160,7 @@ function wrongAlgorithm(secret: boolean, jwks: boolean): string {
   return `The embed token was refused: it must be signed with ${accepted.join(', or ') || 'a configured key'}.`;
 }
 
-/** jose's errors, said in terms of what the host portal should change. */
+/** Verification errors (src/lib/jwt.ts, jose's classes), said in terms of what the host portal should change. */
 function explain(err: unknown, secret: boolean, jwks: boolean): string {
   const prefix = 'The embed token was refused: ';
   if (err instanceof errors.JWTExpired)

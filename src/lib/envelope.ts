@@ -7,14 +7,14 @@
  * replica), even to someone who holds the whole key ring. And rotating the key ring only re-wraps one
  * data key per connection instead of re-sealing every secret.
  *
- * Sealed formats (both are jose JWE compact, `dir` + `A256GCM`, bound to organization, connection and
- * purpose through the authenticated protected header):
+ * Sealed formats (both JWE compact as jose writes it, see jwe.ts; `dir` + `A256GCM`, bound to
+ * organization, connection and purpose through the authenticated protected header):
  * - version 1 (rows written before envelope encryption): directly under a ring key, header `kid`.
  * - version 2: under a data key, header `v: 2` and `dk` (the data key's id); no ring `kid`.
  * A wrapped data key is a version-1 value of purpose `data-key:<id>`, so it cannot be swapped for
  * another connection's or another key of the same connection.
  */
-import { base64url, CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
+import { base64url, decodeProtectedHeader, decryptDir, encryptDir } from './jwe';
 import { type KeyRing, type SealBinding, SealError, seal, unseal } from './seal';
 
 export const ENVELOPE_VERSION = 2;
@@ -69,8 +69,9 @@ export async function unwrapDataKey(
 
 /** Seals `plaintext` under a data key (format version 2). */
 export function sealWithDataKey(dataKey: DataKey, plaintext: string, binding: SealBinding): Promise<string> {
-  return new CompactEncrypt(encoder.encode(plaintext))
-    .setProtectedHeader({
+  return encryptDir(
+    encoder.encode(plaintext),
+    {
       alg: 'dir',
       enc: 'A256GCM',
       v: ENVELOPE_VERSION,
@@ -78,8 +79,9 @@ export function sealWithDataKey(dataKey: DataKey, plaintext: string, binding: Se
       org: binding.orgId,
       cid: binding.connectionId,
       pur: binding.purpose,
-    })
-    .encrypt(dataKey.key);
+    },
+    dataKey.key,
+  );
 }
 
 /** Opens a version-2 value; throws SealError if it names another key, was moved or tampered with. */
@@ -98,10 +100,7 @@ export async function unsealWithDataKey(
     throw new SealError('sealed value belongs to another organization, connection or purpose');
   }
   try {
-    const { plaintext } = await compactDecrypt(sealed, dataKey.key, {
-      keyManagementAlgorithms: ['dir'],
-      contentEncryptionAlgorithms: ['A256GCM'],
-    });
+    const { plaintext } = await decryptDir(sealed, dataKey.key);
     return decoder.decode(plaintext);
   } catch {
     throw new SealError('sealed value failed authentication');

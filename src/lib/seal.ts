@@ -1,5 +1,5 @@
 /**
- * Sealing secrets at rest: jose JWE compact, `dir` + `A256GCM`, one `kid` per key.
+ * Sealing secrets at rest: JWE compact (jwe.ts; jose's format), `dir` + `A256GCM`, one `kid` per key.
  *
  * Each sealed value is bound to where it belongs (organization, connection and
  * purpose) through the JWE protected header, which A256GCM authenticates: a
@@ -13,7 +13,7 @@
  * but under its data key (envelope encryption: envelope.ts, vault.ts); this ring
  * seals data keys and values that belong to no connection's vault.
  */
-import { base64url, CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
+import { base64url, decodeProtectedHeader, decryptDir, encryptDir } from './jwe';
 
 export interface SealBinding {
   orgId: string;
@@ -79,16 +79,18 @@ const decoder = new TextDecoder();
 /** Seals `plaintext` under the ring's current key, bound to `binding`. */
 export async function seal(ring: KeyRing, plaintext: string, binding: SealBinding): Promise<string> {
   const key = ring.key(ring.currentKid)!;
-  return new CompactEncrypt(encoder.encode(plaintext))
-    .setProtectedHeader({
+  return encryptDir(
+    encoder.encode(plaintext),
+    {
       alg: 'dir',
       enc: 'A256GCM',
       kid: ring.currentKid,
       org: binding.orgId,
       cid: binding.connectionId,
       pur: binding.purpose,
-    })
-    .encrypt(key);
+    },
+    key,
+  );
 }
 
 /** Opens a sealed value; throws `SealError` if the kid is unknown, the value was tampered with or moved. */
@@ -106,10 +108,7 @@ export async function unseal(ring: KeyRing, sealed: string, binding: SealBinding
     throw new SealError('sealed value belongs to another organization, connection or purpose');
   }
   try {
-    const { plaintext } = await compactDecrypt(sealed, key, {
-      keyManagementAlgorithms: ['dir'],
-      contentEncryptionAlgorithms: ['A256GCM'],
-    });
+    const { plaintext } = await decryptDir(sealed, key);
     return decoder.decode(plaintext);
   } catch {
     throw new SealError('sealed value failed authentication');

@@ -26,7 +26,6 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
 import { ensureOrganization, LOCAL_ORG_ID } from '../connections/store';
 import type { AppEnv, Deps } from '../deps';
 import { isEmbedPath, openSession, readSessionCookie, sessionSecret } from '../embed/session';
@@ -34,6 +33,7 @@ import type { Config } from '../env';
 import { frameOrigins } from '../orgs/settings';
 import { findOrgById, membershipsOf, type OrgRow } from '../orgs/store';
 import { userError } from './http-errors';
+import { createRemoteJWKSet, jwtVerify } from './jwt';
 import { orgScope } from './scope';
 
 /** The organization that held an Access deployment's data before organizations had members. */
@@ -62,7 +62,7 @@ export function tenancy(deps: Deps) {
   let localReady: Promise<void> | undefined;
   const jwks =
     config.AUTH_MODE === 'access' && config.ACCESS_TEAM_DOMAIN
-      ? createRemoteJWKSet(accessCertsUrl(config), { [customFetch]: (url, init) => deps.fetch(url, init) })
+      ? createRemoteJWKSet(accessCertsUrl(config), { fetch: (url, init) => deps.fetch(url, init) })
       : undefined;
 
   const ensureLocal = () => {
@@ -138,7 +138,7 @@ async function verifyAccess(
       issuer: `https://${config.ACCESS_TEAM_DOMAIN}`,
       audience: config.ACCESS_AUD!,
       algorithms: ['RS256'],
-      // Without these a token would never expire (jose checks exp and iat only when present).
+      // Without these a token would never expire (exp and iat are checked only when present).
       requiredClaims: ['exp', 'iat'],
     }));
   } catch {

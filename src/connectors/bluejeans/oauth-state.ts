@@ -8,9 +8,9 @@
  * `stateSecret` can replace it.
  */
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { base64url } from 'jose';
 import type { Db } from '../../../db/client';
 import { oauthStates } from '../../../db/schema';
+import { base64url } from '../../lib/jwe';
 import type { KeyRing } from '../../lib/seal';
 import { z } from '../../lib/zlite';
 import { ConnectorError } from '../types';
