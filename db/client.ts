@@ -5,17 +5,23 @@
  */
 import type { Client } from '@libsql/client';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
-// The driver that imports libSQL's HTTP client only: drizzle's default one imports `createClient` from
-// `@libsql/client`, which puts the WebSocket client into the Worker bundle too. Entries pass their own
-// client (embedded, HTTP or WebSocket), so this changes nothing but the bundle.
-import { drizzle } from 'drizzle-orm/libsql/http';
+// drizzle's libSQL driver without the part that creates a client: its `drizzle()` entries import
+// `createClient` from `@libsql/client` (all of it, or the HTTP one), which would put libSQL's client into
+// the Worker bundle beside src/lib/hrana-http.ts. Entries always pass their own client (embedded, HTTP
+// or WebSocket on Node and Deno, hrana-http on Workers), so this changes nothing but the bundle.
+import * as driver from 'drizzle-orm/libsql/driver-core';
 import * as schema from './schema';
+
+// Exported by the module, missing from its type declarations (drizzle-orm 0.45).
+const { construct } = driver as unknown as {
+  construct(client: Client, config: { schema: typeof schema }): LibSQLDatabase<typeof schema>;
+};
 
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
 
-/** Wraps a libSQL client (from `@libsql/client` or `@libsql/client/web`) in drizzle with the schema. */
+/** Wraps a libSQL client (`@libsql/client`, `@libsql/client/web` or src/lib/hrana-http.ts) in drizzle with the schema. */
 export function createDb(client: Client): Db {
-  return drizzle(client, { schema }) as Db;
+  return construct(client, { schema }) as Db;
 }
 
 export { schema };

@@ -1,12 +1,12 @@
 /**
  * Workers entry: thin. Builds Deps once per isolate from bindings (database over
- * libSQL's HTTP protocol, i.e. Turso), then hands fetch/scheduled/queue to the app
- * and the sync module.
+ * libSQL's HTTP protocol, i.e. Turso, through src/lib/hrana-http.ts), then hands
+ * fetch/scheduled/queue to the app and the sync module.
  */
-import { createClient } from '@libsql/client/http';
 import { createApp } from './app';
 import { buildDeps, type Deps, type QueueMessage, type SyncMessage } from './deps';
 import { ConfigError, parseEnv } from './env';
+import { createClient } from './lib/hrana-http';
 import { chargingFetch, withBudget } from './lib/invocation';
 import { bindingRateLimit, VERIFY_RATE_LIMIT } from './lib/rate-limit';
 import { createRequestBudget, SUBREQUEST_PRESETS } from './lib/request-budget';
