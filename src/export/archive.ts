@@ -2,17 +2,18 @@
  * The BlueJeans archive: a zip with one CSV per synced table and a manifest, produced as a stream.
  *
  * Each pull reads one page of one table (keyset order), writes it as CSV into the zip entry being
- * deflated, and hands on whatever the compressor emitted; nothing waits for a whole table, so memory
- * stays flat whatever the size of the enterprise, and a slow reader slows the reads. The manifest is
+ * deflated (./zip.ts, the platform's deflate), and hands on whatever the compressor emitted; nothing
+ * waits for a whole table, so memory stays flat whatever the size of the enterprise, and a slow reader
+ * slows the reads. The manifest is
  * the last entry, so its row counts and period are exactly what the files above it hold.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { Zip, ZipDeflate } from 'fflate';
 import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
 import { type OrgScope, ownedBy } from '../lib/scope';
 import { csvLine } from '../usage/csv';
 import { ARCHIVE_TABLES, type ArchiveTable, cell, isoTime } from './tables';
+import { type ZipEntry, type ZipWriter, zipWriter } from './zip';
 
 /** Version of this archive's layout (files and columns); bumped when either changes. */
 export const ARCHIVE_FORMAT = 1;
@@ -27,8 +28,6 @@ export interface ArchiveInput {
   now: number;
   version: string;
   pageSize?: number;
-  /** Deflate level 0 (stored) to 9; 1 by default (measured: level 6 costs ~20% more time for ~7% less). */
-  level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 }
 
 export interface ArchiveManifest {
@@ -110,25 +109,20 @@ export function archiveStream(input: ArchiveInput): ReadableStream<Uint8Array> {
   const { scope, now } = input;
   const { db, orgId } = scope;
   const pageSize = input.pageSize ?? ARCHIVE_PAGE_SIZE;
-  const level = input.level ?? 1;
   const encoder = new TextEncoder();
   const counts: Record<string, number> = {};
   let periodFrom: number | null = null;
   let periodTo: number | null = null;
   let connection: ArchiveManifest['connection'] | undefined;
   let tableIndex = 0;
-  let entry: ZipDeflate | undefined;
+  let entry: ZipEntry | undefined;
   let after: unknown[] | undefined;
   let finished = false;
+  /** The manifest and the central directory are out. */
+  let complete = false;
+  let closed = false;
   let emitted = false;
-  let zip: Zip;
-
-  const openEntry = (name: string) => {
-    const file = new ZipDeflate(name, { level });
-    file.mtime = now;
-    zip.add(file);
-    return file;
-  };
+  let zip: ZipWriter;
 
   const writeManifest = async () => {
     const manifest: ArchiveManifest = {
@@ -141,26 +135,18 @@ export function archiveStream(input: ArchiveInput): ReadableStream<Uint8Array> {
       generatedAt: isoTime(now) as string,
       seatwiseVersion: input.version,
     };
-    const file = openEntry('manifest.json');
-    file.push(encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`), true);
+    const file = zip.entry('manifest.json', now);
+    await file.push(encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`));
+    await file.close();
     zip.end();
   };
 
   return new ReadableStream<Uint8Array>(
     {
       async start(controller) {
-        zip = new Zip((err, chunk, final) => {
-          if (err) controller.error(err);
-          else {
-            if (chunk.length > 0) {
-              emitted = true;
-              controller.enqueue(chunk);
-            }
-            if (final) {
-              finished = true;
-              controller.close();
-            }
-          }
+        zip = zipWriter((chunk) => {
+          emitted = true;
+          controller.enqueue(chunk);
         });
         const row = await db
           .select({
@@ -173,15 +159,19 @@ export function archiveStream(input: ArchiveInput): ReadableStream<Uint8Array> {
           .get();
         connection = row ?? null;
       },
-      async pull() {
+      async pull(controller) {
         // A stream pulls again only after something was enqueued, and the compressor may keep a whole
         // page to itself: read on until it hands something over (or the archive is complete).
         emitted = false;
         while (!emitted && !finished) await step();
+        if (complete && !closed) {
+          closed = true;
+          controller.close();
+        }
       },
-      cancel() {
+      cancel(reason) {
         finished = true;
-        zip?.terminate();
+        zip?.abort(reason);
       },
     },
     { highWaterMark: 1 },
@@ -192,11 +182,12 @@ export function archiveStream(input: ArchiveInput): ReadableStream<Uint8Array> {
     if (!spec) {
       await writeManifest();
       finished = true;
+      complete = true;
       return;
     }
     if (!entry) {
-      entry = openEntry(spec.file);
-      entry.push(encoder.encode(csvLine(spec.columns.map(([c]) => c.name))));
+      entry = zip.entry(spec.file, now);
+      await entry.push(encoder.encode(csvLine(spec.columns.map(([c]) => c.name))));
       counts[spec.file] = 0;
       after = undefined;
     }
@@ -216,8 +207,9 @@ export function archiveStream(input: ArchiveInput): ReadableStream<Uint8Array> {
     const last = rows[rows.length - 1];
     if (last) after = keyIndexes(spec).map((i) => last[i]);
     const done = rows.length < pageSize;
-    entry.push(encoder.encode(text), done);
+    await entry.push(encoder.encode(text));
     if (done) {
+      await entry.close();
       entry = undefined;
       tableIndex += 1;
     }
