@@ -57,6 +57,9 @@ export class JWKSInvalid extends JOSEError {
 export class JWKSNoMatchingKey extends JOSEError {
   override code = 'ERR_JWKS_NO_MATCHING_KEY';
 }
+export class JWKSMultipleMatchingKeys extends JOSEError {
+  override code = 'ERR_JWKS_MULTIPLE_MATCHING_KEYS';
+}
 export class JWSSignatureVerificationFailed extends JOSEError {
   override code = 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED';
 }
@@ -71,6 +74,7 @@ export const errors = {
   JWTInvalid,
   JWKSInvalid,
   JWKSNoMatchingKey,
+  JWKSMultipleMatchingKeys,
   JWSSignatureVerificationFailed,
 };
 
@@ -302,13 +306,10 @@ export function createRemoteJWKSet(url: URL, options: RemoteJWKSetOptions): JWTV
       found = candidates(header);
     }
     const jwk = found[0];
-    if (!jwk || found.length > 1) {
-      throw new JWKSNoMatchingKey(
-        jwk
-          ? 'multiple matching keys found in the JSON Web Key Set'
-          : 'no applicable key found in the JSON Web Key Set',
-      );
-    }
+    if (!jwk) throw new JWKSNoMatchingKey('no applicable key found in the JSON Web Key Set');
+    // jose 6 refuses too: a token without a kid must not pick one of several keys.
+    if (found.length > 1)
+      throw new JWKSMultipleMatchingKeys('multiple matching keys found in the JSON Web Key Set');
     const spec = ALGS[header.alg ?? ''];
     if (!spec) throw new JOSENotSupported(`unsupported "alg" ${String(header.alg)}`);
     let key = imported.get(jwk);

@@ -129,6 +129,17 @@ describe('JWT verification as jose does it', () => {
       expect((await outcome(() => jwtVerify(rotated, jwks, options))).code).toBe('ERR_JWKS_NO_MATCHING_KEY');
       published.push({ ...(await jose.exportJWK(later.publicKey)), kid: 'k2', use: 'sig' });
       expect((await jwtVerify(rotated, jwks, options)).payload.sub).toBe('s');
+      // No kid and two keys that fit: refused by both.
+      const unnamed = await new jose.SignJWT({ sub: 'n', aud: 'a', exp: NOW + 60 })
+        .setProtectedHeader({ alg })
+        .sign(later.privateKey);
+      const local = jose.createLocalJWKSet({ keys: published });
+      expect(await outcome(() => jwtVerify(unnamed, jwks, options))).toEqual(
+        await outcome(() => jose.jwtVerify(unnamed, local, options)),
+      );
+      expect((await outcome(() => jwtVerify(unnamed, jwks, options))).code).toBe(
+        'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+      );
       const hs = await signJwt({ sub: 's', aud: 'a', exp: NOW + 60 }, { alg: 'HS256' }, secret);
       expect((await outcome(() => jwtVerify(hs, jwks, options))).code).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
     });

@@ -450,6 +450,15 @@ class ZodEmail extends ZodString {
   }
 }
 
+/** `URL.parse` where there is none (Node before 20.18). */
+function parseUrl(s: string): URL | null {
+  try {
+    return new URL(s);
+  } catch {
+    return null;
+  }
+}
+
 /** `z.url({ protocol })`: parsed by the URL parser; with a protocol, http(s) must also be spelt `scheme://`. */
 class ZodUrl extends ZodString {
   constructor(params?: Params & { protocol?: RegExp }) {
@@ -469,13 +478,13 @@ class ZodUrl extends ZodString {
           });
         };
         if (!protocol) {
-          if (!URL.canParse(trimmed)) return fail();
+          if (!parseUrl(trimmed)) return fail();
           p.value = trimmed.replace(/[\t\n\r]/g, '');
           return;
         }
         if (protocol.source === '^https?$' && !/^https?:\/\//i.test(trimmed))
           return fail('Invalid URL format');
-        const url = URL.parse(trimmed);
+        const url = parseUrl(trimmed);
         if (!url) return fail();
         protocol.lastIndex = 0;
         if (!protocol.test(url.protocol.endsWith(':') ? url.protocol.slice(0, -1) : url.protocol)) {
