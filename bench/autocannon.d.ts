@@ -2,6 +2,7 @@
 declare module 'autocannon' {
   interface Histogram {
     average: number;
+    total: number;
     p50: number;
     p99: number;
   }
@@ -11,11 +12,22 @@ declare module 'autocannon' {
     non2xx: number;
     statusCodeStats?: Record<string, { count: number }>;
   }
+  interface RawRequest {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+  }
   interface Options {
     url: string;
     connections?: number;
     duration?: number;
-    requests?: { method?: string; path: string; headers?: Record<string, string> }[];
+    requests?: {
+      method?: string;
+      path: string;
+      headers?: Record<string, string>;
+      /** Rewrites the request before it is sent (called for every request, in this process). */
+      setupRequest?: (req: RawRequest) => RawRequest;
+    }[];
   }
   export default function autocannon(options: Options): Promise<Result>;
 }

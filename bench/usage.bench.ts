@@ -9,10 +9,9 @@
  * Run: npm run bench, or alone with smaller sizes:
  *   npx tsx bench/usage.bench.ts --users 2000 --meetings 100000 --duration 5
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from '@libsql/client';
 import autocannon from 'autocannon';
@@ -26,6 +25,8 @@ import { ensureOrganization, getOrCreateConnection } from '../src/connections/st
 import { mapHistory, mapMeeting, mapParticipants, mapUser } from '../src/connectors/bluejeans/map';
 import { tuneEmbeddedFile } from '../src/lib/open-database';
 import { historyStatements, meetingStatements, type Statement, userStatements } from '../src/sync/writers';
+import { type ChildServer, cpuMsOf, rssOf, startServer } from './usage-server';
+import { type BenchRequest, variedPaths } from './usage-urls';
 
 const { values: flags } = parseArgs({
   options: {
@@ -36,6 +37,11 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '10' },
     'sample-meetings': { type: 'string', default: '30000' },
     rounds: { type: 'string', default: '3' },
+    // Keep the built database at this path; when it exists already, skip the sample and the build and
+    // load the server on it (profiling the read side without rebuilding each time).
+    db: { type: 'string' },
+    // Distinct varied page URLs (each request of the varied run takes the next one).
+    varied: { type: 'string', default: '20000' },
   },
 });
 const USERS = Number(flags.users);
@@ -45,6 +51,7 @@ const CONNECTIONS = Number(flags.connections);
 const DURATION = Number(flags.duration);
 const SAMPLE = Number(flags['sample-meetings']);
 const ROUNDS = Number(flags.rounds);
+const VARIED = Number(flags.varied);
 const PAGE = 100;
 const DAY = 86_400_000;
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
@@ -168,56 +175,48 @@ async function freshDb(dir: string, name: string) {
   return { url, db, connectionId: id, path: join(dir, name) };
 }
 
-function startServer(url: string): Promise<{ base: string; pid: number; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', new URL('./serve-child.ts', import.meta.url).pathname],
-    {
-      env: { ...process.env, DATABASE_URL: url, AUTH_MODE: 'local' },
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const m = /URL (\S+)/.exec(chunk.toString());
-      if (m?.[1]) resolve({ base: m[1], pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') });
-    });
-  });
-}
-
-function rssOf(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 interface Load {
   rps: number;
+  /** The server's CPU time per request (ms), from /proc: what the load on the machine barely moves. */
+  cpu: number;
   p50: number;
   p99: number;
   non2xx: number;
   statuses: string;
 }
 
-async function load(
-  base: string,
-  requests: { path: string; headers?: Record<string, string> }[],
-): Promise<Load> {
+/**
+ * Loads `requests`: each connection repeats them in order, or with `distinct`, every request of the run
+ * (over all connections) takes the next one, so no URL is asked for twice while the list lasts.
+ */
+async function load(server: ChildServer, requests: BenchRequest[], distinct = false): Promise<Load> {
+  let next = 0;
+  const cpu = cpuMsOf(server.pid);
   const result = await autocannon({
-    url: base,
+    url: server.base,
     connections: CONNECTIONS,
     duration: DURATION,
-    requests: requests.map((r) => ({ method: 'GET', path: r.path, headers: r.headers ?? {} })),
+    requests: distinct
+      ? [
+          {
+            method: 'GET',
+            path: '/',
+            setupRequest: (req) => {
+              const r = requests[next++ % requests.length] as BenchRequest;
+              return { ...req, method: 'GET', path: r.path, headers: { ...req.headers, ...r.headers } };
+            },
+          },
+        ]
+      : requests.map((r) => ({ method: 'GET', path: r.path, headers: r.headers ?? {} })),
   });
+  if (distinct && next > requests.length)
+    console.log(`(the ${requests.length} varied URLs were cycled: ${next} requests)`);
   const statuses = Object.entries(result.statusCodeStats ?? {})
     .map(([k, v]) => `${k}:${(v as { count: number }).count}`)
     .join(' ');
   return {
     rps: result.requests.average,
+    cpu: (cpuMsOf(server.pid) - cpu) / Math.max(1, result.requests.total),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -225,56 +224,91 @@ async function load(
   };
 }
 
-/** Distinct sorted/filtered/searched page URLs, fragments and full pages mixed. */
-function variedPaths(): { path: string; headers?: Record<string, string> }[] {
-  const sorts = ['name', 'email', 'last_active', 'meetings', 'minutes'];
-  const statuses = ['', 'active', 'inactive', 'never'];
-  const features = ['', 'recording', 'content_share', 'pstn'];
-  const out: { path: string; headers?: Record<string, string> }[] = [];
-  let n = 0;
-  for (const sort of sorts)
-    for (const dir of ['asc', 'desc'])
-      for (const status of statuses)
-        for (const feature of features) {
-          n += 1;
-          const q = new URLSearchParams({ sort, dir, page: String(1 + (n % 7)) });
-          if (status) q.set('status', status);
-          if (feature) q.set('feature', feature);
-          if (n % 5 === 0) q.set('q', `${String.fromCharCode(97 + (n % 26))}${n % 10}`);
-          out.push({
-            path: `/usage/users?${q}`,
-            ...(n % 2 === 0 ? { headers: { 'HX-Request': 'true', 'HX-Request-Type': 'partial' } } : {}),
-          });
-        }
-  return out;
+/** The load phase: the real server on the built file, then autocannon and the CSV. */
+async function loadPhase(url: string): Promise<void> {
+  const server = await startServer(url);
+  try {
+    // First request builds the period table for this version and day (once).
+    let t = performance.now();
+    const warm = await fetch(`${server.base}/usage/users`);
+    await warm.text();
+    console.log(`first view after the build (period table built): ${(performance.now() - t).toFixed(0)} ms`);
+    await load(server, [{ path: '/health' }]); // warm-up
+    const floor = await load(server, [{ path: '/health' }]);
+    const urls = variedPaths(VARIED);
+    const varied = await load(server, urls, true);
+    const page = await fetch(`${server.base}/usage/users?sort=minutes`);
+    const etag = page.headers.get('etag') ?? '';
+    await page.text();
+    const repeats = await load(server, [
+      { path: '/usage/users?sort=minutes', headers: { 'If-None-Match': etag } },
+    ]);
+    const row = (label: string, r: Load) =>
+      console.log(
+        `${label.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(4)} ms  ` +
+          `p99 ${String(r.p99).padStart(4)} ms  ${(r.rps / floor.rps).toFixed(3).padStart(6)} of floor  ` +
+          `server CPU ${r.cpu.toFixed(2)} ms/req  [${r.statuses}]`,
+      );
+    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s each`);
+    row('/health (floor)', floor);
+    row(`varied pages (${urls.length} URLs)`, varied);
+    row('ETag repeats (304)', repeats);
+    console.log('targets: varied p99 < 50 ms and >= 1/40 (0.025) of floor; repeats >= 1/4 (0.25) of floor');
+
+    const rssBefore = rssOf(server.pid);
+    let peak = rssBefore;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssOf(server.pid));
+    }, 20);
+    t = performance.now();
+    const csv = await fetch(`${server.base}/usage/users.csv`);
+    const text = await csv.text();
+    const csvMs = performance.now() - t;
+    clearInterval(sampler);
+    console.log(
+      `CSV of ${text.split('\r\n').length - 2} users: ${csvMs.toFixed(0)} ms (target < 1 s), ${mb(text.length)} MB; ` +
+        `server RSS ${mb(rssBefore)} MB before, peak ${mb(peak)} MB`,
+    );
+  } finally {
+    server.stop();
+  }
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'seatwise-usage-bench-'));
+  const keep = flags.db ? resolve(flags.db) : undefined;
   try {
+    if (keep && existsSync(keep)) {
+      console.log(`reusing ${keep} (no sample, no build)`);
+      await loadPhase(`file:${keep}`);
+      return;
+    }
     // Rollup upkeep overhead on a sample: the same pages written with and without it, alternating
     // for ROUNDS rounds (other work on the machine hits both alike), medians of the time in db.batch.
-    const runs: { with: BuildResult[]; without: BuildResult[] } = { with: [], without: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const rollup of [true, false]) {
-        const f = await freshDb(dir, `sample-${round}-${rollup}.db`);
-        (rollup ? runs.with : runs.without).push(await build(f.db, f.connectionId, SAMPLE, rollup));
-        f.db.$client.close();
+    // --rounds 0 skips the sample (e.g. to build a file for --db only).
+    if (ROUNDS > 0) {
+      const runs: { with: BuildResult[]; without: BuildResult[] } = { with: [], without: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const rollup of [true, false]) {
+          const f = await freshDb(dir, `sample-${round}-${rollup}.db`);
+          (rollup ? runs.with : runs.without).push(await build(f.db, f.connectionId, SAMPLE, rollup));
+          f.db.$client.close();
+        }
       }
+      const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+      const a = runs.with[0] as BuildResult;
+      const w = median(runs.with.map((r) => r.writeMs));
+      const wo = median(runs.without.map((r) => r.writeMs));
+      const wc = median(runs.with.map((r) => r.writeCpuMs));
+      const woc = median(runs.without.map((r) => r.writeCpuMs));
+      console.log(
+        `rollup upkeep on ${a.meetings} meetings (${a.rows} rows), median of ${ROUNDS} alternating rounds: ` +
+          `write time ${(w / 1000).toFixed(1)} s with, ${(wo / 1000).toFixed(1)} s without: ` +
+          `+${(((w - wo) / wo) * 100).toFixed(1)}% (target <= 15%); CPU +${(((wc - woc) / woc) * 100).toFixed(1)}%`,
+      );
     }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
-    const a = runs.with[0] as BuildResult;
-    const w = median(runs.with.map((r) => r.writeMs));
-    const wo = median(runs.without.map((r) => r.writeMs));
-    const wc = median(runs.with.map((r) => r.writeCpuMs));
-    const woc = median(runs.without.map((r) => r.writeCpuMs));
-    console.log(
-      `rollup upkeep on ${a.meetings} meetings (${a.rows} rows), median of ${ROUNDS} alternating rounds: ` +
-        `write time ${(w / 1000).toFixed(1)} s with, ${(wo / 1000).toFixed(1)} s without: ` +
-        `+${(((w - wo) / wo) * 100).toFixed(1)}% (target <= 15%); CPU +${(((wc - woc) / woc) * 100).toFixed(1)}%`,
-    );
 
-    const main = await freshDb(dir, 'bench.db');
+    const main = keep ? await freshDb(dirname(keep), basename(keep)) : await freshDb(dir, 'bench.db');
     const built = await build(main.db, main.connectionId, MEETINGS, true);
     await main.db.$client.execute('ANALYZE');
     main.db.$client.close();
@@ -287,52 +321,7 @@ async function main(): Promise<void> {
         `(target >= 10,000); database ${mb(size)} MB`,
     );
 
-    const server = await startServer(main.url);
-    try {
-      // First request builds the period table for this version and day (once).
-      let t = performance.now();
-      const warm = await fetch(`${server.base}/usage/users`);
-      await warm.text();
-      console.log(
-        `first view after the build (period table built): ${(performance.now() - t).toFixed(0)} ms`,
-      );
-      await load(server.base, [{ path: '/health' }]); // warm-up
-      const floor = await load(server.base, [{ path: '/health' }]);
-      const varied = await load(server.base, variedPaths());
-      const page = await fetch(`${server.base}/usage/users?sort=minutes`);
-      const etag = page.headers.get('etag') ?? '';
-      await page.text();
-      const repeats = await load(server.base, [
-        { path: '/usage/users?sort=minutes', headers: { 'If-None-Match': etag } },
-      ]);
-      const row = (label: string, r: Load) =>
-        console.log(
-          `${label.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(4)} ms  ` +
-            `p99 ${String(r.p99).padStart(4)} ms  ${(r.rps / floor.rps).toFixed(3).padStart(6)} of floor  [${r.statuses}]`,
-        );
-      console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s each`);
-      row('/health (floor)', floor);
-      row(`varied pages (${variedPaths().length} URLs)`, varied);
-      row('ETag repeats (304)', repeats);
-      console.log('targets: varied p99 < 50 ms and >= 1/40 (0.025) of floor; repeats >= 1/4 (0.25) of floor');
-
-      const rssBefore = rssOf(server.pid);
-      let peak = rssBefore;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, rssOf(server.pid));
-      }, 20);
-      t = performance.now();
-      const csv = await fetch(`${server.base}/usage/users.csv`);
-      const text = await csv.text();
-      const csvMs = performance.now() - t;
-      clearInterval(sampler);
-      console.log(
-        `CSV of ${text.split('\r\n').length - 2} users: ${csvMs.toFixed(0)} ms (target < 1 s), ${mb(text.length)} MB; ` +
-          `server RSS ${mb(rssBefore)} MB before, peak ${mb(peak)} MB`,
-      );
-    } finally {
-      server.stop();
-    }
+    await loadPhase(main.url);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

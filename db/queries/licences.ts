@@ -17,7 +17,7 @@ export async function getLicenceSettings(db: Db, orgId: string): Promise<Licence
 
 /** The settings a stored row says (the defaults without one), for callers that read the row in a join. */
 export function settingsFromRow(
-  row: typeof licenceSettings.$inferSelect | null | undefined,
+  row: Omit<typeof licenceSettings.$inferSelect, 'orgId' | 'updatedAt' | 'updatedBy'> | null | undefined,
 ): LicenceSettings {
   if (!row) return { ...DEFAULT_SETTINGS, exempt: [] };
   let exempt: string[] = [];

@@ -11,13 +11,10 @@ import { FEATURES, type Feature, type SeatStatus } from '../../src/usage/activit
 import type { Db } from '../client';
 import {
   bjDailyUsage,
-  bjMeetings,
-  connections,
-  licenceSettings,
+  type connections,
+  type licenceSettings,
   organizations,
   PERIOD_SORT_KEYS,
-  syncRuns,
-  usageState,
 } from '../schema';
 import { bumpOrgVersionStatements } from './rollups';
 import {
@@ -412,62 +409,126 @@ export async function dailyUsage(
     .orderBy(d.day);
 }
 
+/** The connection's fields a usage request needs (never its sealed credentials: only whether it has them). */
+export interface UsageConnection {
+  id: string;
+  state: (typeof connections.$inferSelect)['state'];
+  publicConfig: string | null;
+  lastSyncedAt: number | null;
+  dataAsOf: number | null;
+  hasCredentials: boolean;
+}
+
+/** The licence settings' fields pages depend on (what `settingsFromRow` reads). */
+export type LicenceSettingsFields = Omit<
+  typeof licenceSettings.$inferSelect,
+  'orgId' | 'updatedAt' | 'updatedBy'
+>;
+
 /** What a usage request starts from, read in one statement (see `usageScopeFacts`). */
 export interface UsageScopeFacts {
-  connection: typeof connections.$inferSelect;
+  connection: UsageConnection;
   inactiveAfterDays: number;
-  settings: typeof licenceSettings.$inferSelect | null;
+  settings: LicenceSettingsFields | null;
   firstRun: number | null;
   firstMeeting: number | null;
   state: StateRow | undefined;
 }
 
 /**
+ * Every usage request (a 304 included) starts with this statement, so it is one constant SQL text run
+ * on the client as it is (no query building, no ORM mapping) and reads only the columns pages depend
+ * on. Each table is reached through its key: the connection through `connections_org_vendor` (named,
+ * since a planner with statistics gathered at one row would scan), the rest as scalar subqueries on
+ * their primary keys (always index lookups), grouped as JSON arrays. test/usage/scope-facts.test.ts
+ * holds the plan to index searches with stale statistics and many organizations.
+ */
+export const SCOPE_FACTS_SQL = `SELECT c.id, c.state, c.public_config, c.last_synced_at, c.data_as_of,
+  c.sealed_credentials IS NOT NULL,
+  (SELECT inactive_after_days FROM organizations WHERE id = c.org_id),
+  (SELECT json_array(plan, seat_price_minor, billing, currency, seats_purchased, renewal_date, grace_days,
+    renewal_buffer, exempt, allow_removal) FROM licence_settings WHERE org_id = c.org_id),
+  (SELECT min(started_at) FROM sync_runs WHERE connection_id = c.id),
+  (SELECT min(start_time) FROM bj_meetings WHERE connection_id = c.id),
+  (SELECT json_array(data_version, period_version, summary_key, grace_from, grace_lo, grace_hi)
+    FROM usage_state WHERE connection_id = c.id),
+  (SELECT summary_counts FROM usage_state WHERE connection_id = c.id)
+FROM connections c INDEXED BY connections_org_vendor
+WHERE c.org_id = ? AND c.vendor = ?`;
+
+type SettingsJson = [
+  LicenceSettingsFields['plan'],
+  number | null,
+  LicenceSettingsFields['billing'],
+  string,
+  number | null,
+  string | null,
+  number,
+  number,
+  string,
+  number,
+];
+
+const num = (v: unknown): number | null => (v == null ? null : Number(v));
+
+/**
  * The organization's connection of a vendor, its threshold, licence settings, the ends of its synced
  * history and its usage state, in ONE statement (every usage request starts here; a 304 needs nothing
- * more). Undefined when the connection does not exist yet.
+ * more). Undefined when the connection (or its organization) does not exist yet.
  */
 export async function usageScopeFacts(
   db: Db,
   orgId: string,
   vendor: string,
 ): Promise<UsageScopeFacts | undefined> {
-  const c = connections;
-  const st = usageState;
-  const row = await db
-    .select({
-      connection: c,
-      inactiveAfterDays: organizations.inactiveAfterDays,
-      settings: licenceSettings,
-      firstRun: sql<
-        number | null
-      >`(SELECT min(${syncRuns.startedAt}) FROM ${syncRuns} WHERE ${syncRuns.connectionId} = ${c.id})`,
-      firstMeeting: sql<
-        number | null
-      >`(SELECT min(${bjMeetings.startTime}) FROM ${bjMeetings} WHERE ${bjMeetings.connectionId} = ${c.id})`,
-      v: st.dataVersion,
-      pv: st.periodVersion,
-      key: st.summaryKey,
-      gf: st.graceFrom,
-      lo: st.graceLo,
-      hi: st.graceHi,
-      counts: st.summaryCounts,
-    })
-    .from(c)
-    .innerJoin(organizations, eq(organizations.id, c.orgId))
-    .leftJoin(licenceSettings, eq(licenceSettings.orgId, c.orgId))
-    .leftJoin(st, eq(st.connectionId, c.id))
-    .where(and(eq(c.orgId, orgId), eq(c.vendor, vendor)))
-    .get();
-  if (!row) return undefined;
-  const { connection, inactiveAfterDays, settings, firstRun, firstMeeting, v, ...rest } = row;
+  const rs = await db.$client.execute({ sql: SCOPE_FACTS_SQL, args: [orgId, vendor] });
+  const r = rs.rows[0];
+  if (!r || r[6] == null) return undefined;
+  const settings = r[7] == null ? null : (JSON.parse(String(r[7])) as SettingsJson);
+  const state =
+    r[10] == null
+      ? undefined
+      : (JSON.parse(String(r[10])) as [
+          number,
+          number | null,
+          string | null,
+          number | null,
+          number | null,
+          number | null,
+        ]);
   return {
-    connection,
-    inactiveAfterDays,
-    settings,
-    firstRun: firstRun == null ? null : Number(firstRun),
-    firstMeeting: firstMeeting == null ? null : Number(firstMeeting),
-    state: v == null ? undefined : { v, ...rest },
+    connection: {
+      id: String(r[0]),
+      state: r[1] as UsageConnection['state'],
+      publicConfig: r[2] == null ? null : String(r[2]),
+      lastSyncedAt: num(r[3]),
+      dataAsOf: num(r[4]),
+      hasCredentials: Boolean(r[5]),
+    },
+    inactiveAfterDays: Number(r[6]),
+    settings: settings && {
+      plan: settings[0],
+      seatPriceMinor: settings[1],
+      billing: settings[2],
+      currency: settings[3],
+      seatsPurchased: settings[4],
+      renewalDate: settings[5],
+      graceDays: settings[6],
+      renewalBuffer: settings[7],
+      exempt: settings[8],
+      allowRemoval: Boolean(settings[9]),
+    },
+    firstRun: num(r[8]),
+    firstMeeting: num(r[9]),
+    state: state && {
+      v: state[0],
+      pv: state[1],
+      key: state[2],
+      gf: state[3],
+      lo: state[4],
+      hi: state[5],
+      counts: r[11] == null ? null : String(r[11]),
+    },
   };
 }
 

@@ -9,7 +9,8 @@ import { assertLoopback } from './tenancy';
  * Assets are immutable per URL (their URLs carry a version), so they cache for a year.
  * They get the app's security headers, and in local mode the same loopback rule as every page
  * (a file served to any Host would let a DNS-rebinding page probe the local install).
- * Everything else goes to the app untouched, keeping its own 404 and error pages.
+ * Everything else goes to the app untouched (straight to its fetch: no second router pass per page),
+ * keeping its own 404 and error pages.
  */
 export function withStaticAssets(
   app: {
@@ -39,7 +40,16 @@ export function withStaticAssets(
   // The runtime's env (Node's incoming socket, Deno's remote address) goes along: the app reads the client's address from it.
   // So does the Workers execution context (the app hands background work to its waitUntil).
   server.all('*', (c) => app.fetch(c.req.raw, c.env, executionCtxOf(c)));
-  return server;
+  return {
+    fetch: (req: Request, env?: unknown, ctx?: ExecutionContext): Response | Promise<Response> =>
+      isAssetPath(req.url) ? server.fetch(req, env, ctx) : app.fetch(req, env, ctx),
+  };
+}
+
+/** Whether an absolute request URL's path starts with /assets/ (without parsing the whole URL). */
+function isAssetPath(url: string): boolean {
+  const path = url.indexOf('/', url.indexOf('://') + 3);
+  return path >= 0 && url.startsWith('/assets/', path);
 }
 
 /** The request's execution context where the runtime gives one (Workers); Hono's getter throws otherwise. */

@@ -53,7 +53,7 @@ function blocker(scope: UsageScope): string | undefined {
     return 'Removing users is off: Seatwise only reads. To reclaim seats, choose “Allow Seatwise to remove users you approve” in the licence settings on Licences, then select the users again. Nothing was removed.';
   }
   const row = scope.connection;
-  if (!row.sealedCredentials || row.state === 'disconnected') {
+  if (!row.hasCredentials || row.state === 'disconnected') {
     return 'BlueJeans is not connected, so Seatwise cannot remove anyone. Connect it on the dashboard first. Nothing was removed.';
   }
   if (row.state === 'needs_reauth') {

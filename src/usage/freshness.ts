@@ -20,7 +20,7 @@ export interface Freshness {
 
 export async function loadFreshness(
   db: Db,
-  row: ConnectionRow,
+  row: Pick<ConnectionRow, 'id' | 'state' | 'lastSyncedAt' | 'dataAsOf'>,
   now: number,
   options: { wasSyncing?: boolean } = {},
 ): Promise<Freshness> {

@@ -9,13 +9,14 @@ import { settingsFromRow } from '../../db/queries/licences';
 import {
   listUsage,
   listUsageWithSummary,
+  type UsageConnection,
   type UsageFilter,
   type UsageRow,
   usageScopeFacts,
 } from '../../db/queries/usage';
 import { ensureSummary, fittingState } from '../../db/queries/usage-summary';
 import { parsePublicConfig } from '../connections/credentials';
-import { type ConnectionRow, getOrCreateConnection } from '../connections/store';
+import { getOrCreateConnection } from '../connections/store';
 import { graceFrom, type RecommendationContext } from '../licences/recommend';
 import type { LicenceSettings } from '../licences/settings';
 import type { UsageModel } from '../views/usage-page';
@@ -29,7 +30,8 @@ export interface UsageScope {
   thresholdDays: number;
   now: number;
   from: number;
-  connection: ConnectionRow;
+  /** The fields of the connection pages depend on (its sealed credentials are never read here). */
+  connection: UsageConnection;
   /** The connection's data version the summary rows were built at (see ensureSummary); part of every ETag. */
   dataVersion: number;
   /** Moves when the grace rule re-decided users without a version change; part of every ETag too. */
@@ -39,12 +41,21 @@ export interface UsageScope {
   recommend: RecommendationContext;
 }
 
+/** connectingUsername per public config text: every request of a connection asks with the same text. */
+const usernames = new Map<string, string | null>();
+
 /** The user Seatwise connects as, when the connection is a user's (never for an app key). */
-export function connectingUsername(row: ConnectionRow): string | null {
+export function connectingUsername(row: { publicConfig: string | null }): string | null {
+  const text = row.publicConfig ?? '';
+  const known = usernames.get(text);
+  if (known !== undefined) return known;
   const config = parsePublicConfig(row.publicConfig);
-  if (config.username) return config.username;
-  if (config.method === 'oauth' || config.method === 'access_token') return config.accountLabel ?? null;
-  return null;
+  let name: string | null = null;
+  if (config.username) name = config.username;
+  else if (config.method === 'oauth' || config.method === 'access_token') name = config.accountLabel ?? null;
+  if (usernames.size >= 1000) usernames.clear();
+  usernames.set(text, name);
+  return name;
 }
 
 /** The organization's BlueJeans connection and its period, fixed once per request. */
