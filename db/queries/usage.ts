@@ -5,7 +5,7 @@
  * Times are epoch ms; the period is whole UTC days, and activity counts when strictly after `from`
  * (the last millisecond before the period's first day).
  */
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Recommendation } from '../../src/licences/recommend';
 import { FEATURES, type Feature, type SeatStatus } from '../../src/usage/activity';
 import type { Db } from '../client';
@@ -17,6 +17,7 @@ import {
   PERIOD_SORT_KEYS,
 } from '../schema';
 import { bumpOrgVersionStatements } from './rollups';
+import { keptSearchList, loadSearchList, searchMatches } from './usage-search';
 import {
   type CountGroup,
   countUsers,
@@ -265,12 +266,13 @@ function toRow(r: RowArray): UsageRow {
  * The page as ONE JSON value: each row one JSON array (materializing one value per column costs several
  * times more), in the page's order, read through `index` (by default the sort's own, see sortIndex).
  */
-export function pageSql(o: UsageListOptions, index: SQL = sql.raw(sortIndex(o))): SQL {
+export function pageSql(o: UsageListOptions, index: SQL = sql.raw(sortIndex(o)), also?: SQL): SQL {
   const keys = PERIOD_SORT_KEYS[o.sort].map((k, i) => `${k} AS k${i}`).join(', ');
+  const where = also ? sql`${whereClause(o)} AND ${also}` : whereClause(o);
   return sql`SELECT json_group_array(json(j) ${orderBy(o, true)}) FROM (
       SELECT json_array(${ROW_COLUMNS}) AS j, ${sql.raw(keys)}, user_id
       FROM usage_period INDEXED BY ${index}
-      WHERE ${whereClause(o)} ${orderBy(o)} LIMIT ${o.limit} OFFSET ${o.offset})`;
+      WHERE ${where} ${orderBy(o)} LIMIT ${o.limit} OFFSET ${o.offset})`;
 }
 
 /**
@@ -308,7 +310,27 @@ async function readPage(
     remember(state);
     return { rows: rowsOf(values.page), total: countUsers(state.counts, o), state, values };
   }
-  // Searching: count the matches on the search index first, then read the page the cheaper way.
+  // Searching: the matches and their count from the build's lines in memory (db/queries/usage-search.ts),
+  // then the page in one statement, used only when it reports the build the lines came from.
+  const text = searchText(o.q);
+  if (text !== undefined) {
+    let list = keptSearchList(o.connectionId);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      list ??= await loadSearchList(db, ctx);
+      if (!list) break;
+      const ids = searchMatches(list, { text, ...o });
+      const total = ids.length;
+      const extras: Record<string, SQL> = { ...extra };
+      if (total > o.offset) extras.page = searchPageSql(o, ids, total, list.ids.length);
+      const read = await readSummary(db, ctx, extras);
+      remember(read.state);
+      if (read.stamp === list.stamp) {
+        return { rows: rowsOf(read.values.page), total, state: read.state, values: read.values };
+      }
+      list = undefined;
+    }
+  }
+  // Text with a line break (or lines that cannot be held): count on the search index, then the page.
   const count = sql`SELECT count(*) FROM usage_period INDEXED BY usage_period_search WHERE ${where}`;
   for (;;) {
     const first = await readSummary(db, ctx, { ...extra, count });
@@ -324,6 +346,30 @@ async function readPage(
       return { rows: rowsOf(next.values.page), total, state: next.state, values: next.values };
     }
   }
+}
+
+/** The search text as the stored lines are compared (ASCII lower case); undefined: search in SQL. */
+function searchText(q: string | undefined): string | undefined {
+  const t = q?.trim() ?? '';
+  if (t.includes('\n')) return undefined;
+  return t.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/**
+ * The page of a search whose `total` matches (`ids`, of `users`) are known: a walk of the sort's index
+ * testing the text on each visited row while matches are common, else the matches looked up by key and
+ * sorted (the same rows either way).
+ */
+function searchPageSql(o: UsageListOptions, ids: readonly string[], total: number, users: number): SQL {
+  const want = o.offset + o.limit;
+  const walked = Math.min(users, (want * users) / Math.max(1, total));
+  if (walked * 1.2 <= total * 2.5) return pageSql(o);
+  const { q: _text, ...byKey } = o;
+  return pageSql(
+    byKey,
+    sql.raw('sqlite_autoindex_usage_period_1'),
+    sql`user_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  );
 }
 
 /** One page of the filtered, sorted licence rows, with the filtered total. */
