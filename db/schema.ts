@@ -446,6 +446,8 @@ export const usageState = sqliteTable('usage_state', {
   graceHi: integer('grace_hi'),
   /** JSON `[[status, recommendation, feature mask, users], ...]` over the built rows (tiles and totals). */
   summaryCounts: text('summary_counts'),
+  /** When the `usage_period` rows were built (ms): while a sync runs they serve until this is a while ago. */
+  summaryBuiltAt: integer('summary_built_at'),
 });
 
 /**

@@ -27,6 +27,13 @@ export interface SummaryContext {
   graceFrom: number;
   exempt: readonly string[];
   connectingUsername: string | null;
+  /**
+   * Set while a sync writes (usage views only): rows built for an older data version still serve until
+   * they are `maxAgeMs` old at `now`, and after that while one rebuild runs in the background (handed to
+   * `background`, e.g. a Worker's waitUntil), so a view never waits for a rebuild a sync page made due.
+   * The state they are read with says which version and build they are (`version`, `builtAt`, `behind`).
+   */
+  stale?: { now: number; maxAgeMs: number; background?: (work: Promise<unknown>) => void };
 }
 
 /** Users per (status, recommendation, features used): enough for every tile and filtered total. */
@@ -43,6 +50,10 @@ export interface SummaryState {
   version: number;
   /** Moves whenever the grace rule re-decided some users without a version change (part of ETags). */
   graceLo: number | null;
+  /** When the rows were built (null: before this was recorded). */
+  builtAt: number | null;
+  /** The data moved on since the rows were built (served while a sync writes, see `SummaryContext.stale`). */
+  behind: boolean;
   counts: CountGroup[];
 }
 
@@ -75,6 +86,8 @@ export interface StateRow {
   lo: number | null;
   hi: number | null;
   counts: string | null;
+  /** summary_built_at */
+  at?: number | null;
 }
 
 function keyOf(ctx: SummaryContext): string {
@@ -101,7 +114,7 @@ function stateAssignments(c: string, graceFrom: number): SQL {
 }
 
 /** Every user's row from the rollup and bj_users, in one INSERT … SELECT (after deleting the old ones). */
-function rebuildStatements(db: Db, ctx: SummaryContext) {
+function rebuildStatements(db: Db, ctx: SummaryContext, builtAt: number) {
   const c = ctx.connectionId;
   const fromDay = firstDay(ctx.from);
   const emails = JSON.stringify(ctx.exempt.filter((e) => !e.startsWith('@')));
@@ -162,7 +175,7 @@ function rebuildStatements(db: Db, ctx: SummaryContext) {
     // The version is read inside the same transaction: a sync committing meanwhile leaves a mismatch,
     // so the next request rebuilds again rather than trusting rows older than their version.
     db.run(sql`UPDATE usage_state SET period_version = data_version, summary_key = ${keyOf(ctx)},
-        ${stateAssignments(c, ctx.graceFrom)}
+        summary_built_at = ${builtAt}, ${stateAssignments(c, ctx.graceFrom)}
       WHERE connection_id = ${c}`),
   ];
 }
@@ -194,6 +207,8 @@ function toState(s: StateRow): SummaryState {
   return {
     version: Number(s.pv ?? s.v),
     graceLo: s.lo ?? null,
+    builtAt: s.at == null ? null : Number(s.at),
+    behind: s.pv != null && Number(s.pv) !== Number(s.v),
     get counts() {
       if (!counts) {
         try {
@@ -230,8 +245,8 @@ export async function readSummary<K extends string>(
   for (let attempt = 0; ; attempt++) {
     const s = (
       await db.all<StateRow & Record<string, unknown>>(sql`SELECT data_version AS v, period_version AS pv,
-        summary_key AS key, grace_from AS gf, grace_lo AS lo, grace_hi AS hi, summary_counts AS counts
-        ${sql.join(columns, sql``)}
+        summary_key AS key, grace_from AS gf, grace_lo AS lo, grace_hi AS hi, summary_counts AS counts,
+        summary_built_at AS at ${sql.join(columns, sql``)}
       FROM usage_state WHERE connection_id = ${c}`)
     )[0];
     if (!s) {
@@ -246,23 +261,42 @@ export async function readSummary<K extends string>(
       values: Object.fromEntries(names.map((n, i) => [n, s[`x${i}`]])) as Record<K, unknown>,
     });
     if (fits && s.pv === s.v) return done();
+    // While a sync writes, the rows last built serve (their version and build time say which they are);
+    // once they are maxAgeMs old one rebuild starts in the background and they serve until it lands.
+    if (fits && s.pv != null && ctx.stale) {
+      const { now, maxAgeMs, background } = ctx.stale;
+      if (now - Number(s.at ?? 0) >= maxAgeMs) {
+        const work = startRebuild(db, `${c}\n${key}\nv${s.v}`, () => rebuildStatements(db, ctx, now));
+        // Nobody waits for it: a failure only means the next view starts another.
+        const quiet = work.catch(() => undefined);
+        if (background) background(quiet);
+      }
+      return done();
+    }
     // A sync committing between every rebuild and read must not keep a reader waiting: after a few
     // tries the rows just built serve (at most a page behind, and their version says which).
     if (fits && s.pv != null && attempt >= 3) return done();
     if (attempt >= 8) throw new Error(`the usage summary of connection ${c} kept changing; try again`);
     const regrace = s.key === key && s.pv === s.v;
     const flightKey = `${c}\n${key}\n${regrace ? `g${ctx.graceFrom}` : `v${s.v}`}`;
-    let flight = inFlight.get(flightKey);
-    if (!flight) {
-      const statements = regrace ? regraceStatements(db, ctx, s) : rebuildStatements(db, ctx);
-      flight = db
-        .batch(statements as [ReturnType<Db['run']>, ...ReturnType<Db['run']>[]])
-        .then(() => undefined)
-        .finally(() => inFlight.delete(flightKey));
-      inFlight.set(flightKey, flight);
-    }
-    await flight;
+    const builtAt = ctx.stale?.now ?? Date.now();
+    await startRebuild(db, flightKey, () =>
+      regrace ? regraceStatements(db, ctx, s) : rebuildStatements(db, ctx, builtAt),
+    );
   }
+}
+
+/** Runs the batch for `flightKey` unless one runs already (then shares it). */
+function startRebuild(db: Db, flightKey: string, statements: () => ReturnType<Db['run']>[]): Promise<void> {
+  let flight = inFlight.get(flightKey);
+  if (!flight) {
+    flight = db
+      .batch(statements() as [ReturnType<Db['run']>, ...ReturnType<Db['run']>[]])
+      .then(() => undefined)
+      .finally(() => inFlight.delete(flightKey));
+    inFlight.set(flightKey, flight);
+  }
+  return flight;
 }
 
 /**
@@ -270,8 +304,12 @@ export async function readSummary<K extends string>(
  * rows fit `ctx`; undefined when they must be (re)built first (`ensureSummary`).
  */
 export function fittingState(s: StateRow | undefined, ctx: SummaryContext): SummaryState | undefined {
-  if (!s || s.pv == null || s.pv !== s.v || s.key !== keyOf(ctx) || !inWindow(s, ctx.graceFrom))
-    return undefined;
+  if (!s || s.pv == null || s.key !== keyOf(ctx) || !inWindow(s, ctx.graceFrom)) return undefined;
+  if (s.pv !== s.v) {
+    // Rows of an older version serve only while a sync writes and they are recent (else readSummary
+    // decides, starting the rebuild that is due).
+    if (!ctx.stale || ctx.stale.now - Number(s.at ?? 0) >= ctx.stale.maxAgeMs) return undefined;
+  }
   return toState(s);
 }
 

@@ -53,6 +53,8 @@ export interface UsageFilter {
   recommendation?: Recommendation;
   /** How recommendations are decided; defaults (no exemptions, 30 grace days) when absent. */
   rec?: RecommendationSqlContext;
+  /** Usage views while a sync writes: recent rows of an older version serve (SummaryContext.stale). */
+  stale?: SummaryContext['stale'];
 }
 
 /** The inputs of `recommend()` (src/licences/recommend.ts) that the SQL needs. */
@@ -124,6 +126,7 @@ function contextOf(filter: UsageFilter): SummaryContext {
     graceFrom: filter.rec?.graceFrom ?? filter.from,
     exempt: filter.rec?.exempt ?? [],
     connectingUsername: filter.rec?.connectingUsername ?? null,
+    ...(filter.stale ? { stale: filter.stale } : {}),
   };
 }
 
@@ -373,9 +376,12 @@ function searchPageSql(o: UsageListOptions, ids: readonly string[], total: numbe
 }
 
 /** One page of the filtered, sorted licence rows, with the filtered total. */
-export async function listUsage(db: Db, o: UsageListOptions): Promise<{ rows: UsageRow[]; total: number }> {
-  const { rows, total } = await readPage(db, o);
-  return { rows, total };
+export async function listUsage(
+  db: Db,
+  o: UsageListOptions,
+): Promise<{ rows: UsageRow[]; total: number; state: SummaryState }> {
+  const { rows, total, state } = await readPage(db, o);
+  return { rows, total, state };
 }
 
 /** A closed list (never input). */
@@ -421,7 +427,13 @@ export async function listUsageWithSummary(
   db: Db,
   o: UsageListOptions,
   days?: { from: string; to: string },
-): Promise<{ rows: UsageRow[]; total: number; summary: UsageSummary; daily: DailyUsagePoint[] }> {
+): Promise<{
+  rows: UsageRow[];
+  total: number;
+  summary: UsageSummary;
+  daily: DailyUsagePoint[];
+  state: SummaryState;
+}> {
   const { rows, total, state, values } = await readPage(
     db,
     o,
@@ -430,7 +442,7 @@ export async function listUsageWithSummary(
   const daily = (JSON.parse(String(values.daily ?? '[]')) as [string, number | null, number | null][]).map(
     ([day, activeUsers, meetings]) => ({ day, activeUsers, meetings }),
   );
-  return { rows, total, summary: toSummary(state), daily };
+  return { rows, total, summary: toSummary(state), daily, state };
 }
 
 /** The daily analytics rows as one JSON array, in day order (primary-key range). */
@@ -496,8 +508,8 @@ export const SCOPE_FACTS_SQL = `SELECT c.id, c.state, c.public_config, c.last_sy
     renewal_buffer, exempt, allow_removal) FROM licence_settings WHERE org_id = c.org_id),
   (SELECT min(started_at) FROM sync_runs WHERE connection_id = c.id),
   (SELECT min(start_time) FROM bj_meetings WHERE connection_id = c.id),
-  (SELECT json_array(data_version, period_version, summary_key, grace_from, grace_lo, grace_hi)
-    FROM usage_state WHERE connection_id = c.id),
+  (SELECT json_array(data_version, period_version, summary_key, grace_from, grace_lo, grace_hi,
+    summary_built_at) FROM usage_state WHERE connection_id = c.id),
   (SELECT summary_counts FROM usage_state WHERE connection_id = c.id)
 FROM connections c INDEXED BY connections_org_vendor
 WHERE c.org_id = ? AND c.vendor = ?`;
@@ -541,6 +553,7 @@ export async function usageScopeFacts(
           number | null,
           number | null,
           number | null,
+          number | null,
         ]);
   return {
     connection: {
@@ -573,6 +586,7 @@ export async function usageScopeFacts(
       gf: state[3],
       lo: state[4],
       hi: state[5],
+      at: state[6],
       counts: r[11] == null ? null : String(r[11]),
     },
   };

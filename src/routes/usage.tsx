@@ -16,7 +16,14 @@ import { dayKey } from '../usage/charts';
 import { csvStream } from '../usage/csv-export';
 import { matchesEtag, REVALIDATE_HEADERS, usageEtag } from '../usage/etag';
 import { loadFreshness } from '../usage/freshness';
-import { filterOf, loadPage, loadUsageModel, type UsageScope, usageScope } from '../usage/load';
+import {
+  filterOf,
+  loadPage,
+  loadUsageModel,
+  type ScopeOptions,
+  type UsageScope,
+  usageScope,
+} from '../usage/load';
 import { describeIssues, resolveParams, type UsageParams, UsageQuery, usageUrl } from '../usage/query-params';
 import { FRESHNESS_URL, UsageFreshness } from '../views/usage-freshness';
 import { UsageBody, UsageEmpty, UsagePage } from '../views/usage-page';
@@ -65,6 +72,38 @@ function revalidate(c: Ctx, scope: UsageScope, shape: 'page' | 'fragment' | 'csv
   return undefined;
 }
 
+/** Usage views may serve the rows last built while a sync writes; a rebuild then runs past the response. */
+function whileSyncing(c: Ctx): ScopeOptions {
+  return {
+    whileSyncing: {
+      background: (work) => {
+        // Workers end an invocation's work with its response unless handed to waitUntil; Node and
+        // Deno have no execution context (Hono's getter throws) and simply keep running it.
+        try {
+          c.executionCtx.waitUntil(work);
+        } catch {
+          // No execution context: nothing to extend.
+        }
+      },
+    },
+  };
+}
+
+/** The ETag again when the rows were read at another summary state than the scope's (a rebuild landed). */
+function retag(c: Ctx, before: UsageScope, read: UsageScope, shape: 'page' | 'fragment', query: string) {
+  if (read === before) return;
+  c.header(
+    'ETag',
+    usageEtag(read, {
+      shape,
+      orgId: c.var.scope.orgId,
+      role: c.var.role,
+      canSelect: canSelect(c, read),
+      query,
+    }),
+  );
+}
+
 const DEFAULT_PARAMS: UsageParams = resolveParams(UsageQuery.parse({}));
 
 /** The settings form answer: the usage body for htmx, the full page otherwise. */
@@ -107,12 +146,14 @@ export const usageRoutes = new Hono<AppEnv>()
   .get('/usage/users', requireRole('viewer'), queryValidator, async (c) => {
     const d = c.var.deps;
     const params = resolveParams(c.req.valid('query'));
-    const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now());
+    const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now(), whileSyncing(c));
     const fragment = wantsFragment(c);
-    const unchanged = revalidate(c, scope, fragment ? 'fragment' : 'page', usageUrl(params));
+    const query = usageUrl(params);
+    const unchanged = revalidate(c, scope, fragment ? 'fragment' : 'page', query);
     if (unchanged) return unchanged;
     if (fragment) {
       const page = await loadPage(c.var.scope.db, scope, params);
+      retag(c, scope, page.scope, 'fragment', query);
       return c.html(
         <>
           <UsageResults
@@ -128,17 +169,16 @@ export const usageRoutes = new Hono<AppEnv>()
         </>,
       );
     }
-    const model = {
-      ...(await loadUsageModel(c.var.scope.db, scope, params)),
-      canSelect: canSelect(c, scope),
-    };
+    const loaded = await loadUsageModel(c.var.scope.db, scope, params);
+    if (loaded.scope) retag(c, scope, loaded.scope, 'page', query);
+    const model = { ...loaded, canSelect: canSelect(c, scope) };
     return c.html(<UsagePage model={model} />);
   })
   .get('/usage/users.csv', requireRole('viewer'), queryValidator, async (c) => {
     const d = c.var.deps;
     const params = resolveParams(c.req.valid('query'));
     // One scope for the whole file, so every page uses the same period and cutoff.
-    const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now());
+    const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now(), whileSyncing(c));
     const unchanged = revalidate(c, scope, 'csv', usageUrl(params));
     if (unchanged) return unchanged;
     const base = { ...filterOf(scope, params), sort: params.sort, dir: params.dir };

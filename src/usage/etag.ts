@@ -43,6 +43,9 @@ export function usageEtag(scope: UsageScope, input: EtagInput): string {
       scope.connectionId,
       scope.dataVersion,
       scope.graceStamp,
+      // Rows served while a sync writes say when they were built (the page shows it).
+      scope.summaryBehind,
+      scope.summaryBehind ? scope.summaryBuiltAt : null,
       scope.thresholdDays,
       dayNumber(scope.now),
       scope.settings,

@@ -14,7 +14,12 @@ import {
   type UsageRow,
   usageScopeFacts,
 } from '../../db/queries/usage';
-import { ensureSummary, fittingState } from '../../db/queries/usage-summary';
+import {
+  ensureSummary,
+  fittingState,
+  type SummaryContext,
+  type SummaryState,
+} from '../../db/queries/usage-summary';
 import { parsePublicConfig } from '../connections/credentials';
 import { getOrCreateConnection } from '../connections/store';
 import { graceFrom, type RecommendationContext } from '../licences/recommend';
@@ -36,6 +41,11 @@ export interface UsageScope {
   dataVersion: number;
   /** Moves when the grace rule re-decided users without a version change; part of every ETag too. */
   graceStamp: number | null;
+  /** When the summary rows were built, and whether the data moved on since (a sync is writing). */
+  summaryBuiltAt: number | null;
+  summaryBehind: boolean;
+  /** Set while a sync writes, for usage views: every read of this request may serve recent rows. */
+  stale?: SummaryContext['stale'];
   settings: LicenceSettings;
   /** What recommendations and their reasons are decided on. */
   recommend: RecommendationContext;
@@ -58,8 +68,25 @@ export function connectingUsername(row: { publicConfig: string | null }): string
   return name;
 }
 
+/** How long rows built during a sync serve before one rebuild starts (in the background). */
+export const SUMMARY_REFRESH_MS = 20_000;
+
+export interface ScopeOptions {
+  /**
+   * Usage views (pages, fragments, CSV): while a sync writes, serve the rows last built until they are
+   * SUMMARY_REFRESH_MS old, then while one rebuild runs in the background (`background` keeps it alive,
+   * e.g. a Worker's waitUntil). Never for decisions (reclaim) or figures that must be current.
+   */
+  whileSyncing?: { background?: (work: Promise<unknown>) => void };
+}
+
 /** The organization's BlueJeans connection and its period, fixed once per request. */
-export async function usageScope(db: Db, orgId: string, now: number): Promise<UsageScope> {
+export async function usageScope(
+  db: Db,
+  orgId: string,
+  now: number,
+  options: ScopeOptions = {},
+): Promise<UsageScope> {
   // One statement for everything a request starts from (and all a 304 needs).
   let facts = await usageScopeFacts(db, orgId, 'bluejeans');
   if (!facts) {
@@ -80,12 +107,21 @@ export async function usageScope(db: Db, orgId: string, now: number): Promise<Us
     historyFrom: historyFrom(facts.firstRun, facts.firstMeeting).from,
   };
   const from = periodStart(now, thresholdDays);
-  const ctx = {
+  const stale: SummaryContext['stale'] =
+    options.whileSyncing && connection.state === 'syncing'
+      ? {
+          now,
+          maxAgeMs: SUMMARY_REFRESH_MS,
+          ...(options.whileSyncing.background ? { background: options.whileSyncing.background } : {}),
+        }
+      : undefined;
+  const ctx: SummaryContext = {
     connectionId: connection.id,
     from,
     graceFrom: graceFrom(recommend),
     exempt: recommend.exempt,
     connectingUsername: recommend.connectingUsername,
+    ...(stale ? { stale } : {}),
   };
   const summary = fittingState(facts.state, ctx) ?? (await ensureSummary(db, ctx));
   return {
@@ -96,6 +132,9 @@ export async function usageScope(db: Db, orgId: string, now: number): Promise<Us
     connection,
     dataVersion: summary.version,
     graceStamp: summary.graceLo,
+    summaryBuiltAt: summary.builtAt,
+    summaryBehind: summary.behind,
+    ...(stale ? { stale } : {}),
     settings,
     recommend,
   };
@@ -114,6 +153,7 @@ export function filterOf(scope: UsageScope, params: UsageParams): UsageFilter {
       exempt: scope.recommend.exempt,
       connectingUsername: scope.recommend.connectingUsername,
     },
+    ...(scope.stale ? { stale: scope.stale } : {}),
   };
 }
 
@@ -122,9 +162,31 @@ export async function loadPage(
   db: Db,
   scope: UsageScope,
   params: UsageParams,
-): Promise<{ rows: UsageRow[]; total: number }> {
+): Promise<{ rows: UsageRow[]; total: number; scope: UsageScope }> {
   const base = { ...filterOf(scope, params), sort: params.sort, dir: params.dir };
-  return listUsage(db, { ...base, limit: PAGE_SIZE, offset: (params.page - 1) * PAGE_SIZE });
+  const page = await listUsage(db, { ...base, limit: PAGE_SIZE, offset: (params.page - 1) * PAGE_SIZE });
+  return { rows: page.rows, total: page.total, scope: readAt(scope, page.state) };
+}
+
+/**
+ * The scope as of the summary state a page was read at: the same unless a rebuild landed between the
+ * scope's read and the page's (then the response's ETag must name the rows it shows).
+ */
+export function readAt(scope: UsageScope, state: SummaryState): UsageScope {
+  if (
+    state.version === scope.dataVersion &&
+    state.graceLo === scope.graceStamp &&
+    state.behind === scope.summaryBehind &&
+    state.builtAt === scope.summaryBuiltAt
+  )
+    return scope;
+  return {
+    ...scope,
+    dataVersion: state.version,
+    graceStamp: state.graceLo,
+    summaryBuiltAt: state.builtAt,
+    summaryBehind: state.behind,
+  };
 }
 
 /** Everything the full page needs: page and summary from one aggregation, charts beside it. */
@@ -142,7 +204,11 @@ export async function loadUsageModel(db: Db, scope: UsageScope, params: UsagePar
     { from: days[0] ?? '', to: days[days.length - 1] ?? '' },
   );
   const { summary, daily } = page;
+  const read = readAt(scope, page.state);
   return {
+    scope: read,
+    // Rows of an older version while a sync writes: the page says when they were built.
+    ...(read.summaryBehind && read.summaryBuiltAt != null ? { figuresAsOf: read.summaryBuiltAt } : {}),
     now: scope.now,
     thresholdDays: scope.thresholdDays,
     recommend: scope.recommend,

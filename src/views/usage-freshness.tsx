@@ -40,7 +40,8 @@ export function UsageFreshness({ f, pageUrl }: { f: Freshness; pageUrl: string }
             Sync in progress
           </h2>
           <p style="margin:0">
-            A sync with BlueJeans is running. The figures below are from the previous sync until it ends.
+            A sync with BlueJeans is running. The figures below catch up with what it has written about every
+            20 seconds, and are complete when it ends.
           </p>
           <ProgressBlock sync={f.sync} />
         </section>

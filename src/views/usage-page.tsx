@@ -7,11 +7,13 @@ import type { RecommendationContext } from '../licences/recommend';
 import { periodStart } from '../usage/activity';
 import type { ChartPoint, ShareBar } from '../usage/charts';
 import type { Freshness } from '../usage/freshness';
+import type { UsageScope } from '../usage/load';
+import { SUMMARY_REFRESH_MS } from '../usage/load';
 import type { UsageParams } from '../usage/query-params';
 import { usageUrl } from '../usage/query-params';
 import { AdoptionChart } from './chart-adoption';
 import { BarChart } from './chart-bars';
-import { formatDate } from './format';
+import { formatDate, formatDateTime } from './format';
 import { Layout } from './layout';
 import { UsageFreshness } from './usage-freshness';
 import { ThresholdForm } from './usage-settings';
@@ -39,6 +41,10 @@ export interface UsageModel {
   notice?: string;
   /** Data as of, a running sync, a disconnected account (absent in fragments that do not show it). */
   freshness?: Freshness;
+  /** Set while a sync writes and the figures are from rows built then (before its latest pages). */
+  figuresAsOf?: number;
+  /** The scope the rows were read at (for the response's ETag). */
+  scope?: UsageScope;
 }
 
 export function UsagePage({ model }: { model: UsageModel }) {
@@ -79,6 +85,11 @@ export function UsageBody({ model }: { model: UsageModel }) {
         </p>
         <ThresholdForm current={thresholdDays} target={`#${BODY_ID}`} error={model.settingsError} />
       </div>
+      {model.figuresAsOf != null ? (
+        <p class="muted" id="usage-figures-as-of">
+          {`Figures as of ${formatDateTime(model.figuresAsOf)}, while the sync writes: they catch up about every ${SUMMARY_REFRESH_MS / 1000} seconds and are complete when it ends.`}
+        </p>
+      ) : null}
       {model.notice ? (
         <p class="notice" role="status">
           {model.notice}

@@ -52,7 +52,7 @@ describe('a first sync, watched', () => {
       // The usage page (opened before the sync) learns of it by itself and shows the banner.
       await usage.locator('.sync-banner [role=progressbar]').waitFor({ timeout: 15_000 });
       expect(await usage.locator('.sync-banner').textContent()).toMatch(
-        /figures below are from the previous sync/,
+        /figures below catch up with what it has written/,
       );
 
       const seen = new Set<number>();

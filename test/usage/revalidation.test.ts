@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { connections } from '../../db/schema';
 import { manualClock } from '../../src/lib/clock';
 import { testApp } from '../helpers/deps';
 import { syncEnv } from '../sync/support';
@@ -116,5 +117,47 @@ describe('usage revalidation', () => {
     expect(later.status).toBe(200);
     expect(later.headers.get('etag')).not.toBe(etag);
     expect(await later.text()).not.toContain('fresh@example.com');
+  });
+});
+
+describe('usage views while a sync writes', () => {
+  it('serve the rows last built (saying when) until they are 20 s old, then catch up without waiting', async () => {
+    const clock = manualClock();
+    const t = await testApp({ clock });
+    const s = await seed(t.deps.db, clock.now());
+    await s.user({ userId: 'ann', lastActiveAt: s.ago(2) });
+    await t.deps.db.update(connections).set({ state: 'syncing' }).where(eq(connections.id, s.connectionId));
+    const first = await t.request('/usage/users');
+    expect(await first.text()).toContain('ann@example.com');
+    // A sync page lands (new user, new data version): recent rows still serve, and say they are behind.
+    await s.user({ userId: 'bob', lastActiveAt: s.ago(1) });
+    clock.advance(5_000);
+    const behind = await t.request('/usage/users');
+    const etag = behind.headers.get('etag') ?? '';
+    const body = await behind.text();
+    expect(body).not.toContain('bob@example.com');
+    expect(body).toContain('Figures as of');
+    expect(etag).not.toBe(first.headers.get('etag'));
+    // The ETag names exactly these rows: a repeat is a 304 while nothing is rebuilt.
+    clock.advance(5_000);
+    expect((await t.request('/usage/users', { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    // 20 s after the build: this view starts the rebuild without waiting for it; whichever rows it
+    // shows (the rebuild may land before its page is read), its ETag names them.
+    clock.advance(11_000);
+    const due = await t.request('/usage/users');
+    const caughtUp = (await due.text()).includes('bob@example.com');
+    expect(due.headers.get('etag') === etag).toBe(!caughtUp);
+    await expect
+      .poll(async () => {
+        const res = await t.request('/usage/users', { headers: { 'If-None-Match': etag } });
+        return res.status === 200 && (await res.text()).includes('bob@example.com');
+      })
+      .toBe(true);
+    // Once the sync ended, every view is of the current version again.
+    await t.deps.db.update(connections).set({ state: 'connected' }).where(eq(connections.id, s.connectionId));
+    await s.user({ userId: 'cy', lastActiveAt: s.ago(1) });
+    const done = await (await t.request('/usage/users')).text();
+    expect(done).toContain('cy@example.com');
+    expect(done).not.toContain('Figures as of');
   });
 });
