@@ -28,8 +28,11 @@ export function displayUrl(url: string): string {
  *   the file stays consistent through a power loss, which may undo the last commits, and a crashed
  *   process loses nothing; an undone page is simply synced again from its checkpoint (every page
  *   commits with its checkpoint, so none is half-applied);
- * - checkpoints every 8,000 pages (32 MB of WAL) rather than 1,000, and a 64 MB page cache, so a first
- *   sync's commits neither checkpoint every few pages nor re-read index pages from the OS;
+ * - checkpoints every 32,000 pages (128 MB of WAL) rather than 1,000, and a 64 MB page cache, so a first
+ *   sync's commits neither checkpoint every few pages nor re-read index pages from the OS: a first
+ *   sync's page dirties about a thousand random index pages, a checkpoint writes each distinct page
+ *   once and syncs the disk twice, so a wider window writes hot pages fewer times and syncs less
+ *   (8,000 -> 32,000 took about a third off a 40,000-meeting build's wall time; 64,000 did no better);
  * - deleted content (erased secrets) is overwritten with zeros instead of lingering in free pages.
  * Measured in docs/BENCHMARKS.md (usage at scale).
  */
@@ -37,7 +40,7 @@ export async function tuneEmbeddedFile(client: Client): Promise<void> {
   for (const pragma of [
     'PRAGMA journal_mode = WAL',
     'PRAGMA synchronous = NORMAL',
-    'PRAGMA wal_autocheckpoint = 8000',
+    'PRAGMA wal_autocheckpoint = 32000',
     'PRAGMA cache_size = -65536',
     'PRAGMA secure_delete = ON',
   ]) {

@@ -11,9 +11,9 @@ describe('openDatabase', () => {
     const client = await openDatabase(parseEnv({ DATABASE_URL: `file:${join(dir, 'a', 'b', 'x.db')}` }));
     const mode = await client.execute('PRAGMA journal_mode');
     expect(mode.rows[0]?.[0]).toBe('wal');
-    // Commits sync at checkpoints only (WAL + NORMAL), checkpoints every 8,000 pages, 64 MB of cache.
+    // Commits sync at checkpoints only (WAL + NORMAL), checkpoints every 32,000 pages, 64 MB of cache.
     expect((await client.execute('PRAGMA synchronous')).rows[0]?.[0]).toBe(1);
-    expect((await client.execute('PRAGMA wal_autocheckpoint')).rows[0]?.[0]).toBe(8000);
+    expect((await client.execute('PRAGMA wal_autocheckpoint')).rows[0]?.[0]).toBe(32000);
     expect((await client.execute('PRAGMA cache_size')).rows[0]?.[0]).toBe(-65536);
     const tables = await client.execute(
       "select name from sqlite_master where type='table' and name='connections'",
