@@ -37,8 +37,9 @@ export function esc(value: string | number): string {
 
 export const SELECT_FORM_ID = 'reclaim-select';
 
-const TONE: Record<SeatStatus, string> = { active: 'ok', inactive: 'warn', never: 'bad', removed: 'idle' };
-const REC_TONE: Record<Recommendation, string> = {
+/** Badge tone per status (shared with the JSX reference the row tests hold these strings to). */
+export const TONE: Record<SeatStatus, string> = { active: 'ok', inactive: 'warn', never: 'bad', removed: 'idle' };
+export const REC_TONE: Record<Recommendation, string> = {
   reclaim: 'bad',
   attendee_only: 'warn',
   keep: 'ok',
@@ -46,7 +47,7 @@ const REC_TONE: Record<Recommendation, string> = {
   new: 'idle',
 };
 
-const FEATURE_SHORT: Record<(typeof FEATURES)[number], string> = {
+export const FEATURE_SHORT: Record<(typeof FEATURES)[number], string> = {
   recording: 'Rec',
   content_share: 'Share',
   video_share: 'Video',

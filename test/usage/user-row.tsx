@@ -18,25 +18,7 @@ import {
   statusReason,
 } from '../../src/usage/activity';
 import { formatDate, isoTime } from '../../src/views/format';
-import { SELECT_FORM_ID } from '../../src/views/usage-rows';
-
-const TONE: Record<SeatStatus, string> = { active: 'ok', inactive: 'warn', never: 'bad', removed: 'idle' };
-const REC_TONE: Record<Recommendation, string> = {
-  reclaim: 'bad',
-  attendee_only: 'warn',
-  keep: 'ok',
-  exempt: 'idle',
-  new: 'idle',
-};
-
-const FEATURE_SHORT: Record<(typeof FEATURES)[number], string> = {
-  recording: 'Rec',
-  content_share: 'Share',
-  video_share: 'Video',
-  pstn: 'PSTN',
-  large_meeting: 'Large',
-  personal: 'Room',
-};
+import { FEATURE_SHORT, REC_TONE, SELECT_FORM_ID, TONE } from '../../src/views/usage-rows';
 
 export function UserRow({
   row,

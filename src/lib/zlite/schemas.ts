@@ -200,46 +200,27 @@ function codePoints(s: string): number {
 const lengthOf = (v: unknown) => (typeof v === 'string' ? codePoints(v) : (v as unknown[]).length);
 const origin = (v: unknown) => (Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : 'unknown');
 
-function maxLength(maximum: number, params?: Params): Check {
+/** A string's or array's length at most (`too_big`) or at least (`too_small`) `limit`, as zod reports it. */
+function lengthBound(kind: 'too_big' | 'too_small', limit: number, params?: Params): Check {
   const ch = check(
     (p, self) => {
-      if (lengthOf(p.value) > maximum) {
-        p.issues.push({
-          origin: origin(p.value),
-          code: 'too_big',
-          maximum,
-          inclusive: true,
-          input: p.value,
-          inst: self,
-          continue: cont(self),
-        });
-      }
+      const n = lengthOf(p.value);
+      if (kind === 'too_big' ? n <= limit : n >= limit) return;
+      p.issues.push({
+        origin: origin(p.value),
+        code: kind,
+        [kind === 'too_big' ? 'maximum' : 'minimum']: limit,
+        inclusive: true,
+        input: p.value,
+        inst: self,
+        continue: cont(self),
+      });
     },
     params,
     hasLength,
   );
-  ch.max = maximum;
+  if (kind === 'too_big') ch.max = limit;
   return ch;
-}
-
-function minLength(minimum: number, params?: Params): Check {
-  return check(
-    (p, self) => {
-      if (lengthOf(p.value) < minimum) {
-        p.issues.push({
-          origin: origin(p.value),
-          code: 'too_small',
-          minimum,
-          inclusive: true,
-          input: p.value,
-          inst: self,
-          continue: cont(self),
-        });
-      }
-    },
-    params,
-    hasLength,
-  );
 }
 
 function bound(kind: 'too_big' | 'too_small', limit: number, inclusive: boolean, params?: Params): Check {
@@ -422,10 +403,10 @@ export class ZodString extends ZodType<string, string> {
     return typeof p.value === 'string' ? p : typeIssue(p, 'string', this);
   }
   min(n: number, params?: Params): this {
-    return this.with(minLength(n, params));
+    return this.with(lengthBound('too_small', n, params));
   }
   max(n: number, params?: Params): this {
-    return this.with(maxLength(n, params));
+    return this.with(lengthBound('too_big', n, params));
   }
   regex(re: RegExp, params?: Params): this {
     return this.with(pattern(re, 'regex', params));
@@ -639,10 +620,10 @@ export class ZodArray<E extends ZodType> extends ZodType<output<E>[], input<E>[]
     return p;
   }
   max(n: number, params?: Params): this {
-    return this.with(maxLength(n, params));
+    return this.with(lengthBound('too_big', n, params));
   }
   min(n: number, params?: Params): this {
-    return this.with(minLength(n, params));
+    return this.with(lengthBound('too_small', n, params));
   }
 }
 
