@@ -66,7 +66,7 @@ interface BuildResult {
 }
 
 /** A statement list without the rollup upkeep, to measure what the upkeep costs. */
-function withoutRollup(db: Db, statements: Statement[]): Statement[] {
+function withoutRollup(statements: Statement[]): Statement[] {
   return statements.filter((s) => {
     const q = (s as unknown as { getQuery?(): { sql: string } }).getQuery?.().sql ?? '';
     return !/usage_(dirty|recomputed|daily|state)/.test(q);
@@ -95,7 +95,7 @@ async function build(
   let writeMs = 0;
   let writeCpuMs = 0;
   const commit = async (stream: string, cursor: string, statements: Statement[]) => {
-    const page = rollup ? statements : withoutRollup(db, statements);
+    const page = rollup ? statements : withoutRollup(statements);
     const t = performance.now();
     const cpu = process.cpuUsage();
     await db.batch([

@@ -45,7 +45,6 @@ const AddForm = z.object({
 const IdParam = z.object({ id: z.string().regex(/^whe_[a-z0-9]{1,40}$/) });
 
 async function page(c: Ctx, extra: Omit<WebhooksPageProps, 'endpoints'>, status: ContentfulStatusCode = 200) {
-  const d = c.var.deps;
   const rows = await listEndpoints(c.var.scope);
   const endpoints = await Promise.all(
     rows.map(async (e) => ({

@@ -38,7 +38,12 @@ export function esc(value: string | number): string {
 export const SELECT_FORM_ID = 'reclaim-select';
 
 /** Badge tone per status (shared with the JSX reference the row tests hold these strings to). */
-export const TONE: Record<SeatStatus, string> = { active: 'ok', inactive: 'warn', never: 'bad', removed: 'idle' };
+export const TONE: Record<SeatStatus, string> = {
+  active: 'ok',
+  inactive: 'warn',
+  never: 'bad',
+  removed: 'idle',
+};
 export const REC_TONE: Record<Recommendation, string> = {
   reclaim: 'bad',
   attendee_only: 'warn',

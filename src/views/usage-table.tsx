@@ -3,21 +3,8 @@
  * also the htmx fragment (`#usage-results`) answered to `HX-Request`.
  */
 import type { UsageRow, UsageSort } from '../../db/queries/usage';
-import {
-  RECOMMENDATION_LABEL,
-  RECOMMENDATIONS,
-  type Recommendation,
-  type RecommendationContext,
-  recommendationReason,
-} from '../licences/recommend';
-import {
-  FEATURE_LABEL,
-  FEATURES,
-  type SeatStatus,
-  STATUS_LABEL,
-  STATUSES,
-  statusReason,
-} from '../usage/activity';
+import { RECOMMENDATION_LABEL, RECOMMENDATIONS, type RecommendationContext } from '../licences/recommend';
+import { FEATURE_LABEL, FEATURES, STATUS_LABEL, STATUSES } from '../usage/activity';
 import { defaultDir, PAGE_SIZE, type UsageParams, usageUrl } from '../usage/query-params';
 import { SELECT_FORM_ID, userRowsHtml } from './usage-rows';
 

@@ -6,17 +6,10 @@
 import type { UsageRow } from '../../db/queries/usage';
 import {
   RECOMMENDATION_LABEL,
-  type Recommendation,
   type RecommendationContext,
   recommendationReason,
 } from '../../src/licences/recommend';
-import {
-  FEATURE_LABEL,
-  FEATURES,
-  type SeatStatus,
-  STATUS_LABEL,
-  statusReason,
-} from '../../src/usage/activity';
+import { FEATURE_LABEL, FEATURES, STATUS_LABEL, statusReason } from '../../src/usage/activity';
 import { formatDate, isoTime } from '../../src/views/format';
 import { FEATURE_SHORT, REC_TONE, SELECT_FORM_ID, TONE } from '../../src/views/usage-rows';
 
