@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,15 +18,19 @@ const SECURITY_HEADERS = [
 ];
 
 let server: NodeServer;
+let dir: string;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seatwise-assets-'));
+  dir = mkdtempSync(join(tmpdir(), 'seatwise-assets-'));
   server = await startNodeServer({
     port: 0,
     crons: false,
     env: { DATABASE_URL: `file:${join(dir, 'a.db')}`, SEAL_KEYS: generateKeyEntry() },
   });
 });
-afterAll(() => server?.close());
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** A GET with a chosen Host header (fetch cannot set Host). */
 function get(

@@ -21,8 +21,26 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `command` as the leader of its own process group, so `stop` reaches every process under it:
+ * `npx tsx …` runs the entry in a grandchild that a signal to the child alone leaves running.
+ */
 export function spawnProcess(command: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  // A test run that ends without calling stop() must not leave servers behind either.
+  const onExit = () => signalGroup('SIGKILL');
+  process.once('exit', onExit);
   let out = '';
   child.stdout?.on('data', (d) => {
     out += d;
@@ -30,16 +48,23 @@ export function spawnProcess(command: string, args: string[], env: Record<string
   child.stderr?.on('data', (d) => {
     out += d;
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', onExit);
+      resolve(code);
+    }),
+  );
   return {
     child,
     output: () => out,
     exited,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      if (child.exitCode === null) signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
+      // The entry's own process may outlive the launcher that just exited.
+      signalGroup('SIGKILL');
     },
   };
 }
