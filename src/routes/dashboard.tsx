@@ -12,7 +12,7 @@ export const dashboardRoutes = new Hono<AppEnv>().get('/', requireRole('viewer')
   const connection = await loadConnection(c);
   const key = c.req.query('notice');
   return c.html(
-    <Layout title="Connections">
+    <Layout title="Connections" role={c.var.role}>
       <h1>Connections</h1>
       <p class="muted">
         Connect your video-conferencing account to see who really uses the licences you pay for.

@@ -45,6 +45,7 @@ export async function renderLicences(
     <LicencesPage
       model={{
         summary,
+        role: c.var.role,
         canEdit: grants(c.var.role, 'admin'),
         jobs: <RecentJobs jobs={jobs} />,
         freshness,

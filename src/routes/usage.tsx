@@ -164,6 +164,7 @@ export const usageRoutes = new Hono<AppEnv>()
             periodDays={scope.thresholdDays}
             recommend={scope.recommend}
             canSelect={canSelect(c, scope)}
+            canArchive={grants(c.var.role, 'admin')}
           />
           <ResultsAnnouncement text={resultsSummary(page.total, params.page, page.rows.length)} oob />
         </>,
@@ -171,7 +172,12 @@ export const usageRoutes = new Hono<AppEnv>()
     }
     const loaded = await loadUsageModel(c.var.scope.db, scope, params);
     if (loaded.scope) retag(c, scope, loaded.scope, 'page', query);
-    const model = { ...loaded, canSelect: canSelect(c, scope) };
+    const model = {
+      ...loaded,
+      canSelect: canSelect(c, scope),
+      canArchive: grants(c.var.role, 'admin'),
+      role: c.var.role,
+    };
     return c.html(<UsagePage model={model} />);
   })
   .get('/usage/users.csv', requireRole('viewer'), queryValidator, async (c) => {

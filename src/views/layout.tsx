@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { FAVICON_URL, HTMX_URL, STYLESHEET_URL } from '../lib/assets';
+import type { Role } from '../lib/roles';
 
 export interface LayoutProps {
   title: string;
@@ -9,10 +10,13 @@ export interface LayoutProps {
   embed?: boolean;
   /** Extra same-origin scripts (CSP allows only 'self'), e.g. the embed's popup helper. */
   scripts?: string[];
+  /** The reader's role: a viewer is not shown the admin-only pages (they would answer 403). */
+  role?: Role;
 }
 
 /** The HTML shell of every full page. */
-export function Layout({ title, children, embed = false, scripts = [] }: LayoutProps) {
+export function Layout({ title, children, embed = false, scripts = [], role }: LayoutProps) {
+  const admin = role !== 'viewer';
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -43,8 +47,8 @@ export function Layout({ title, children, embed = false, scripts = [] }: LayoutP
                 <a href="/">Connections</a>
                 <a href="/usage/users">Usage</a>
                 <a href="/licences">Licences</a>
-                <a href="/members">Members</a>
-                <a href="/settings/webhooks">Webhooks</a>
+                {admin ? <a href="/members">Members</a> : null}
+                {admin ? <a href="/settings/webhooks">Webhooks</a> : null}
               </nav>
             </header>
           )}

@@ -4,6 +4,7 @@
  */
 
 import type { Child } from 'hono/jsx';
+import type { Role } from '../lib/roles';
 import { formatMoney, toDecimalString } from '../licences/money';
 import { PSTN_SURCHARGE_PERCENT } from '../licences/plan-terms';
 import { BILLINGS, type FieldErrors, PLAN_LABEL, PLANS, type SettingsFormInput } from '../licences/settings';
@@ -14,6 +15,8 @@ import { Layout } from './layout';
 import { UsageFreshness } from './usage-freshness';
 
 export interface LicencesModel {
+  /** The reader's role (the page's navigation). */
+  role?: Role;
   /** Data as of, a running sync, a disconnected account (src/views/usage-freshness.tsx). */
   freshness?: Freshness;
   summary: LicenceSummary;
@@ -30,7 +33,7 @@ const money = (minor: bigint | null, currency: string) =>
 
 export function LicencesPage({ model }: { model: LicencesModel }) {
   return (
-    <Layout title="Licences and savings">
+    <Layout title="Licences and savings" role={model.role}>
       <h1>Licences and savings</h1>
       {model.freshness ? <UsageFreshness f={model.freshness} pageUrl="/licences" /> : null}
       <LicencesBody model={model} />

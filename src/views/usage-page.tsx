@@ -3,6 +3,7 @@
  * `UsageBody` is also what the threshold form's htmx request swaps (every status depends on it).
  */
 import type { UsageRow, UsageSummary } from '../../db/queries/usage';
+import type { Role } from '../lib/roles';
 import type { RecommendationContext } from '../licences/recommend';
 import { periodStart } from '../usage/activity';
 import type { ChartPoint, ShareBar } from '../usage/charts';
@@ -35,6 +36,10 @@ export interface UsageModel {
   adoption: ShareBar[];
   /** Rows carry reclaim checkboxes (an admin who allowed removal). */
   canSelect?: boolean;
+  /** Offers the full history archive (admins). */
+  canArchive?: boolean;
+  /** The reader's role (the page's navigation). */
+  role?: Role;
   /** Set when the threshold form was refused. */
   settingsError?: string;
   /** A one-line confirmation (e.g. the threshold was saved). */
@@ -49,7 +54,7 @@ export interface UsageModel {
 
 export function UsagePage({ model }: { model: UsageModel }) {
   return (
-    <Layout title="BlueJeans usage">
+    <Layout title="BlueJeans usage" role={model.role}>
       <h1>BlueJeans licence usage</h1>
       {model.freshness ? <UsageFreshness f={model.freshness} pageUrl={usageUrl(model.params)} /> : null}
       {model.summary.total === 0 ? <UsageEmpty /> : <UsageBody model={model} />}
@@ -139,6 +144,7 @@ export function UsageBody({ model }: { model: UsageModel }) {
         periodDays={thresholdDays}
         recommend={model.recommend}
         canSelect={model.canSelect ?? false}
+        canArchive={model.canArchive ?? false}
       />
     </div>
   );

@@ -133,6 +133,8 @@ export interface UsageResultsProps {
   recommend: RecommendationContext;
   /** Show reclaim checkboxes (an admin who allowed removal). */
   canSelect?: boolean;
+  /** Offer the full history archive (admins: `GET /export/bluejeans.zip` refuses anyone else). */
+  canArchive?: boolean;
 }
 
 export function UsageResults({
@@ -143,6 +145,7 @@ export function UsageResults({
   periodDays,
   recommend,
   canSelect = false,
+  canArchive = false,
 }: UsageResultsProps) {
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const firstIndex = (params.page - 1) * PAGE_SIZE;
@@ -166,10 +169,14 @@ export function UsageResults({
           <a href={usageUrl(params, { page: 1, range: undefined }, '/usage/users.csv')} download>
             {total === 1 ? 'Export this user as CSV' : `Export these ${total} users as CSV`}
           </a>
-          {' · '}
-          <a href="/export/bluejeans.zip" download>
-            Download the full BlueJeans history (.zip)
-          </a>
+          {canArchive ? (
+            <>
+              {' · '}
+              <a href="/export/bluejeans.zip" download>
+                Download the full BlueJeans history (.zip)
+              </a>
+            </>
+          ) : null}
         </p>
       ) : null}
       {canSelect && total > 0 ? <SelectionForm params={params} total={total} /> : null}

@@ -140,3 +140,29 @@ describe('role matrix: every route x {admin, viewer, other organization, no memb
     }
   }, 90_000);
 });
+
+describe('what a viewer is shown', () => {
+  it('links on the pages a viewer opens lead only to what a viewer may open; an admin gets the archive and admin pages', async () => {
+    const { t } = await setup();
+    const hrefs = async (email: string, path = '/usage/users') => {
+      const page = await t.as(email, path);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      return [...html.matchAll(/href="(\/[^"]*)"/g)].map((m) => (m[1] as string).replaceAll('&amp;', '&'));
+    };
+    const viewerLinks = [
+      ...(await hrefs('victor@acme.example')),
+      ...(await hrefs('victor@acme.example', '/')),
+      ...(await hrefs('victor@acme.example', '/licences')),
+    ];
+    expect(viewerLinks.some((h) => h.startsWith('/usage/users.csv'))).toBe(true);
+    expect(viewerLinks).not.toContain('/export/bluejeans.zip');
+    for (const href of new Set(viewerLinks)) {
+      const res = await t.as('victor@acme.example', href);
+      expect(res.status, href).not.toBe(403);
+    }
+    const adminLinks = await hrefs('alice@acme.example');
+    expect(adminLinks).toContain('/export/bluejeans.zip');
+    expect(adminLinks).toContain('/members');
+  });
+});
