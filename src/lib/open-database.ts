@@ -10,6 +10,7 @@ import { createClient } from '@libsql/client';
 import { createDb } from '../../db/client';
 import { migrateDb } from '../../db/migrate';
 import type { Config } from '../env';
+import { type NodeFileClient, wrapFileClient } from './node-file-client';
 
 export class DatabaseOpenError extends Error {
   override readonly name = 'DatabaseOpenError';
@@ -36,7 +37,7 @@ export function displayUrl(url: string): string {
  * - deleted content (erased secrets) is overwritten with zeros instead of lingering in free pages.
  * Measured in docs/BENCHMARKS.md (usage at scale).
  */
-export async function tuneEmbeddedFile(client: Client): Promise<void> {
+export async function tuneEmbeddedFile(client: Client | NodeFileClient): Promise<void> {
   for (const pragma of [
     'PRAGMA journal_mode = WAL',
     'PRAGMA synchronous = NORMAL',
@@ -44,8 +45,17 @@ export async function tuneEmbeddedFile(client: Client): Promise<void> {
     'PRAGMA cache_size = -65536',
     'PRAGMA secure_delete = ON',
   ]) {
-    await client.execute(pragma);
+    if ('pragmaConnections' in client) await client.pragmaConnections(pragma);
+    else await client.execute(pragma);
   }
+}
+
+/** The file path of a `file:` URL without options or a memory database, else undefined. */
+function plainFilePath(url: string): string | undefined {
+  if (!url.startsWith('file:') || url.includes('?') || url.includes('#')) return undefined;
+  const path = url.slice('file:'.length);
+  if (!path || path.includes(':memory:') || path.startsWith('//')) return undefined;
+  return path;
 }
 
 export async function openDatabase(config: Config, options: { migrate?: boolean } = {}): Promise<Client> {
@@ -55,10 +65,14 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
       const path = url.slice('file:'.length).split('?')[0] ?? '';
       if (path) mkdirSync(dirname(path), { recursive: true });
     }
-    const client = createClient({
+    const created = createClient({
       url,
       ...(config.DATABASE_AUTH_TOKEN ? { authToken: config.DATABASE_AUTH_TOKEN } : {}),
     });
+    const filePath = plainFilePath(url);
+    // A plain file gets the statement-caching client (src/lib/node-file-client.ts); memory databases and
+    // URLs with options stay on @libsql/client's own.
+    const client = filePath ? wrapFileClient(created, filePath) : created;
     await client.execute('select 1');
     if (url.startsWith('file:')) await tuneEmbeddedFile(client);
     if (options.migrate !== false) await migrateDb(createDb(client));
