@@ -652,6 +652,13 @@ export const reclaimJobs = sqliteTable(
     slices: integer('slices').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     finishedAt: integer('finished_at'),
+    /**
+     * On a queue, the job runs as one chain of messages, each carrying the turn it is for: a message of
+     * an older turn (a duplicate delivery, a chain the cron replaced) is dropped, so chains never pile up.
+     */
+    turn: integer('turn').notNull().default(0),
+    /** When the current turn's message is due (null: unknown, e.g. before turns existed). */
+    turnDueAt: integer('turn_due_at'),
   },
   (t) => [
     index('reclaim_jobs_connection_created').on(t.connectionId, t.createdAt),

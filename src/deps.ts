@@ -45,6 +45,8 @@ export interface WebhookMessage {
 export interface ReclaimMessage {
   type: 'reclaim';
   jobId: string;
+  /** The job's turn this message is for (src/reclaim/runner.ts drops messages of older turns). */
+  turn?: number;
 }
 
 export type QueueMessage = SyncMessage | WebhookMessage | ReclaimMessage;

@@ -33,6 +33,7 @@ import { notifyReclaimCompleted } from './events';
 import { protectedReason } from './selection';
 import {
   addSlice,
+  claimTurn,
   countItems,
   finishJob,
   jobItems,
@@ -439,6 +440,24 @@ export async function runReclaimToEnd(
   }
 }
 
+/**
+ * A turn's message counts as lost (the cron starts a new chain) this long after it was due: longer than
+ * the queue's own redeliveries of a failed attempt take to give up (10 s doubling, capped at 5 minutes).
+ */
+export const RECLAIM_TURN_OVERDUE_MS = 15 * 60_000;
+
+/**
+ * Starts a new chain of messages for the job (on a queue): the turn moves on, so a message of an older
+ * chain still on its way is dropped when it arrives. False when the job finished or another start won.
+ */
+async function startChain(deps: Deps, job: { id: string; turn: number }): Promise<boolean> {
+  const queue = deps.queue;
+  if (!queue) return false;
+  if (!(await claimTurn(deps.db, job.id, job.turn, deps.clock.now()))) return false;
+  await queue.send({ type: 'reclaim', jobId: job.id, turn: job.turn + 1 });
+  return true;
+}
+
 /** Starts (or continues) a job: a queue message on Workers, a background run in this process elsewhere. */
 export async function startReclaim(
   deps: Deps,
@@ -446,7 +465,8 @@ export async function startReclaim(
   options: Partial<ReclaimOptions> = {},
 ): Promise<void> {
   if (deps.queue) {
-    await deps.queue.send({ type: 'reclaim', jobId });
+    const job = await loadJob(deps.db, jobId);
+    if (job && job.finishedAt == null) await startChain(deps, job);
     return;
   }
   const jobs = runningFor(deps);
@@ -467,7 +487,17 @@ export async function handleReclaimMessage(
   deps: Deps,
   jobId: string,
   invocation?: RequestBudget,
+  turn?: number,
 ): Promise<void> {
+  const job = await loadJob(deps.db, jobId);
+  if (!job || job.finishedAt != null) return;
+  // A message of another turn belongs to a chain that was replaced (or already moved on): drop it, or
+  // chains would multiply. Messages sent before turns existed carry none and count as turn 0.
+  const mine = turn ?? 0;
+  if (mine !== job.turn) {
+    deps.logger.info('reclaim: message of an old turn dropped', { jobId, turn: mine, current: job.turn });
+    return;
+  }
   const outcome = await runReclaimSlice(deps, jobId, {}, invocation);
   if (!deps.queue || outcome.status === 'done') return;
   const delaySeconds =
@@ -478,12 +508,31 @@ export async function handleReclaimMessage(
       : outcome.status === 'retry'
         ? Math.ceil(outcome.delayMs / 1000)
         : 0;
-  await deps.queue.send({ type: 'reclaim', jobId }, delaySeconds > 0 ? { delaySeconds } : undefined);
+  // A duplicate delivery of this message may have run too: only the one that moves the turn goes on.
+  const due = deps.clock.now() + delaySeconds * 1000;
+  if (!(await claimTurn(deps.db, jobId, mine, due))) return;
+  await deps.queue.send(
+    { type: 'reclaim', jobId, turn: mine + 1 },
+    delaySeconds > 0 ? { delaySeconds } : undefined,
+  );
 }
 
-/** Every unfinished job gets a runner again (a cron firing, a process start): crash recovery. */
+/**
+ * Every unfinished job gets a runner again (a cron firing, a process start): crash recovery. On a queue
+ * only jobs whose chain is lost get a new one (their turn's message is long overdue, or was never
+ * recorded); a live chain is left alone. Returns how many jobs were (re)started.
+ */
 export async function resumeReclaimJobs(deps: Deps): Promise<number> {
   const jobs = await unfinishedJobs(deps.db);
-  for (const job of jobs) await startReclaim(deps, job.id);
-  return jobs.length;
+  if (!deps.queue) {
+    for (const job of jobs) await startReclaim(deps, job.id);
+    return jobs.length;
+  }
+  const now = deps.clock.now();
+  let started = 0;
+  for (const job of jobs) {
+    if (job.turnDueAt != null && now < job.turnDueAt + RECLAIM_TURN_OVERDUE_MS) continue;
+    if (await startChain(deps, job)) started += 1;
+  }
+  return started;
 }

@@ -126,6 +126,19 @@ export async function loadJob(db: Db, jobId: string): Promise<ReclaimJob | undef
   return db.select().from(reclaimJobs).where(eq(reclaimJobs.id, jobId)).get();
 }
 
+/**
+ * Moves a job's message chain from turn `from` to the next (due at `dueAt`), unless another runner did
+ * first or the job finished: only the winner sends the next message, so one chain of messages runs.
+ */
+export async function claimTurn(db: Db, jobId: string, from: number, dueAt: number): Promise<boolean> {
+  const moved = await db
+    .update(reclaimJobs)
+    .set({ turn: from + 1, turnDueAt: dueAt })
+    .where(and(eq(reclaimJobs.id, jobId), eq(reclaimJobs.turn, from), isNull(reclaimJobs.finishedAt)))
+    .returning({ turn: reclaimJobs.turn });
+  return moved.length === 1;
+}
+
 /** A job of the organization, or undefined (a job of another organization is the same as none). */
 export async function loadOwnedJob(scope: OrgScope, jobId: string): Promise<ReclaimJob | undefined> {
   return scope.db

@@ -31,7 +31,12 @@ export const SyncMessageSchema = z.object({
   trigger: z.enum(['manual', 'cron', 'first_connect', 'first', 'continuation']).optional(),
 });
 const WebhookMessageSchema = z.object({ type: z.literal('webhook'), deliveryId: z.string().min(1).max(64) });
-const ReclaimMessageSchema = z.object({ type: z.literal('reclaim'), jobId: z.string().min(1).max(64) });
+const ReclaimMessageSchema = z.object({
+  type: z.literal('reclaim'),
+  jobId: z.string().min(1).max(64),
+  // Absent in messages sent before job turns existed.
+  turn: z.number().int().min(0).optional(),
+});
 
 /** One delivered message, as Cloudflare's `Message` has it (Node/Deno tests build their own). */
 export interface QueueItem {
@@ -198,5 +203,5 @@ async function handleReclaim(
 ): Promise<void> {
   const parsed = ReclaimMessageSchema.safeParse(body);
   if (!parsed.success) throw new MalformedMessage();
-  await handleReclaimMessage(deps, parsed.data.jobId, budget);
+  await handleReclaimMessage(deps, parsed.data.jobId, budget, parsed.data.turn);
 }

@@ -3,16 +3,19 @@
  * resumed (each selected user removed exactly once, none missed, refusals reported), stopped by a 403,
  * re-checking its safeguards, on the queue, and announcing its end as `reclaim.completed`.
  */
+import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { auditLog, bjUsers } from '../../db/schema';
+import { auditLog, bjUsers, reclaimJobs } from '../../db/schema';
 import { orgScope } from '../../src/lib/scope';
 import {
   pendingReclaims,
+  RECLAIM_TURN_OVERDUE_MS,
   resumeReclaimJobs,
   runReclaimSlice,
   runReclaimToEnd,
+  startReclaim,
 } from '../../src/reclaim/runner';
 import { createJob, loadJob } from '../../src/reclaim/store';
 import { consumeSyncMessages } from '../../src/sync/queue';
@@ -350,14 +353,81 @@ describe('resuming unfinished jobs (cron firings, process start)', () => {
     for (const id of [first, second]) expect((await loadJob(env.deps.db, id))?.status).toBe('done');
     expect(env.removedAtSim().sort()).toEqual([a!.userId, b!.userId].sort());
     expect(await resumeReclaimJobs(env.deps)).toBe(0);
+  });
 
-    const queued = await reclaimEnv({ queue: true });
-    await allowRemoval(queued);
-    const [c] = await queued.removable();
-    const third = await startJob(queued, [c!.userId]);
-    queued.sent.length = 0;
-    expect(await resumeReclaimJobs(queued.deps)).toBe(1);
-    expect(queued.sent).toEqual([{ type: 'reclaim', jobId: third }]);
+  it('with a queue: a live chain is left alone; a lost one gets exactly one new chain, and the old one dies', async () => {
+    const env = await reclaimEnv({ queue: true });
+    await allowRemoval(env);
+    const [a, b] = await env.removable();
+    const jobId = await startJob(env, [a!.userId, b!.userId]);
+    await startReclaim(env.deps, jobId);
+    const first = env.sent.filter((m) => m.type === 'reclaim');
+    expect(first).toEqual([{ type: 'reclaim', jobId, turn: 1 }]);
+    env.sent.length = 0;
+    // Cron firings while the chain's message is on its way start nothing.
+    for (let i = 0; i < 3; i++) {
+      env.clock.advance(60_000);
+      expect(await resumeReclaimJobs(env.deps)).toBe(0);
+    }
+    expect(env.sent).toEqual([]);
+    // The message was lost: once it is long overdue, one firing starts one new chain, the next none.
+    env.clock.advance(RECLAIM_TURN_OVERDUE_MS);
+    expect(await resumeReclaimJobs(env.deps)).toBe(1);
+    expect(await resumeReclaimJobs(env.deps)).toBe(0);
+    expect(env.sent).toEqual([{ type: 'reclaim', jobId, turn: 2 }]);
+    // The lost message turning up after all is dropped: no slice, no continuation.
+    env.sent.length = 0;
+    await deliver(env, first[0]);
+    expect(env.sent).toEqual([]);
+    expect((await loadJob(env.deps.db, jobId))?.slices).toBe(0);
+  });
+});
+
+/** Hands one message to the queue consumer, as one delivery; resolves once it is acked. */
+async function deliver(env: Awaited<ReturnType<typeof reclaimEnv>>, body: unknown): Promise<void> {
+  let acked = false;
+  await consumeSyncMessages(
+    env.deps,
+    [{ body, attempts: 1, ack: () => void (acked = true), retry() {} }],
+    {},
+  );
+  expect(acked).toBe(true);
+}
+
+describe('one chain of messages per job', () => {
+  it('a message delivered twice continues once; the job still ends with one completion', async () => {
+    const env = await reclaimEnv({ queue: true });
+    await allowRemoval(env);
+    const ids = (await env.removable()).slice(0, 3).map((u) => u.userId);
+    const jobId = await startJob(env, ids);
+    await startReclaim(env.deps, jobId);
+    let message = env.sent.find((m) => m.type === 'reclaim');
+    let deliveries = 0;
+    while (message && deliveries < 40) {
+      env.sent.length = 0;
+      // At-least-once delivery: every message arrives twice, one after the other.
+      await deliver(env, message);
+      await deliver(env, message);
+      deliveries += 2;
+      const next = env.sent.filter((m) => m.type === 'reclaim');
+      expect(next.length).toBeLessThanOrEqual(1);
+      message = next[0];
+    }
+    const job = await loadJob(env.deps.db, jobId);
+    expect(job?.status).toBe('done');
+    expect(env.removedAtSim().sort()).toEqual([...ids].sort());
+  });
+
+  it('a message from before turns existed (no turn) still runs a job that never had a chain', async () => {
+    const env = await reclaimEnv({ queue: true });
+    await allowRemoval(env);
+    const [a] = await env.removable();
+    const jobId = await startJob(env, [a!.userId]);
+    // As a job approved before the upgrade: turn 0, no due time.
+    await env.deps.db.update(reclaimJobs).set({ turn: 0, turnDueAt: null }).where(eq(reclaimJobs.id, jobId));
+    env.sent.length = 0;
+    await deliver(env, { type: 'reclaim', jobId });
+    expect((await loadJob(env.deps.db, jobId))?.slices).toBeGreaterThan(0);
   });
 });
 

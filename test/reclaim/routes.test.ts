@@ -178,7 +178,7 @@ describe('select, review, confirm, progress, removed', () => {
     const res = await env.request('/licences/reclaim', form({ userId: ids, confirm: '4' }));
     const jobId = jobIdOf(res);
     // With a queue, nothing ran yet: the message is waiting.
-    expect(env.sent).toContainEqual({ type: 'reclaim', jobId });
+    expect(env.sent).toContainEqual({ type: 'reclaim', jobId, turn: 1 });
     const cancel = await env.request(`/licences/reclaim/${jobId}/cancel`, { method: 'POST' });
     expect(cancel.status).toBe(303);
     const { consumeSyncMessages } = await import('../../src/sync/queue');
