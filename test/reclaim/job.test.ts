@@ -388,7 +388,16 @@ async function deliver(env: Awaited<ReturnType<typeof reclaimEnv>>, body: unknow
   let acked = false;
   await consumeSyncMessages(
     env.deps,
-    [{ body, attempts: 1, ack: () => void (acked = true), retry() {} }],
+    [
+      {
+        body,
+        attempts: 1,
+        ack() {
+          acked = true;
+        },
+        retry() {},
+      },
+    ],
     {},
   );
   expect(acked).toBe(true);
