@@ -9,6 +9,10 @@
  * A list belongs to exactly one build: it is read in the same statement as the summary state, keyed
  * by that state's stamp (equal stamps mean equal rows, see readSummary), and a page read with it is
  * used only when the page's own statement reports the same stamp (db/queries/usage.ts).
+ *
+ * A list also keeps, per search text, which of its lines hold the text (positions, ascending; bounded),
+ * so paging, sorting or filtering one search scans the lines once: filters then only narrow the kept
+ * positions by each user's codes. Kept on the list, they share its build and connection.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { RECOMMENDATIONS } from '../../src/licences/recommend';
@@ -23,7 +27,15 @@ export interface SearchList {
   lines: string[];
   /** Per user: status index | recommendation index << 3 | feature mask << 6. */
   codes: Int32Array;
+  /** The lines joined by SEP (which no line holds) and where each starts, built on the first search. */
+  joined?: { text: string; starts: Int32Array };
+  /** Recent search texts' matching lines (positions, ascending) in this list, so of this build only. */
+  found?: { byText: Map<string, Int32Array>; held: number };
 }
+
+/** Search texts whose matching lines a list keeps, and how many positions in all (4 bytes each). */
+const KEPT_TEXTS = 512;
+const KEPT_POSITIONS = 2_000_000;
 
 /** Separates the values of one column in the aggregated text (a line holding it is read row by row). */
 const SEP = '\x1f';
@@ -96,21 +108,86 @@ export interface SearchFilter {
   feature?: keyof typeof FEATURE_BIT;
 }
 
-/** The user ids of the list that match every filter (what the SQL WHERE would keep). */
+/** The user ids of the list that match every filter (what the SQL WHERE would keep), in list order. */
 export function searchMatches(list: SearchList, f: SearchFilter): string[] {
   const status = f.status && f.status !== 'all' ? STATUSES.indexOf(f.status) : -1;
   const rec = f.recommendation ? RECOMMENDATIONS.indexOf(f.recommendation) : -1;
   const bit = f.feature ? FEATURE_BIT[f.feature] : 0;
+  const { ids, codes } = list;
   const out: string[] = [];
-  const { ids, lines, codes } = list;
-  for (let i = 0; i < ids.length; i++) {
+  for (const i of linesHolding(list, f.text)) {
     const code = codes[i] as number;
     if (status >= 0 && (code & 7) !== status) continue;
     if (rec >= 0 && ((code >> 3) & 7) !== rec) continue;
     if (bit && ((code >> 6) & bit) === 0) continue;
-    if ((lines[i] as string).includes(f.text)) out.push(ids[i] as string);
+    out.push(ids[i] as string);
   }
   return out;
+}
+
+/** The positions of the lines holding `text`, ascending (kept per text: filters only narrow them). */
+function linesHolding(list: SearchList, text: string): Int32Array {
+  list.found ??= { byText: new Map(), held: 0 };
+  const found = list.found;
+  const kept = found.byText.get(text);
+  if (kept) {
+    found.byText.delete(text);
+    found.byText.set(text, kept);
+    return kept;
+  }
+  const positions = findLines(list, text);
+  found.byText.set(text, positions);
+  found.held += positions.length;
+  for (const [t, p] of found.byText) {
+    if ((found.byText.size <= KEPT_TEXTS && found.held <= KEPT_POSITIONS) || t === text) break;
+    found.byText.delete(t);
+    found.held -= p.length;
+  }
+  return positions;
+}
+
+function findLines(list: SearchList, text: string): Int32Array {
+  const { lines } = list;
+  const out: number[] = [];
+  if (text.length === 0 || text.includes(SEP)) {
+    // Text holding the separator could match across two lines of the joined text: test line by line.
+    for (let i = 0; i < lines.length; i++) if ((lines[i] as string).includes(text)) out.push(i);
+    return Int32Array.from(out);
+  }
+  // One indexOf over the joined lines finds the next matching line, however many lines lie between;
+  // after a match the next line is tested alone first (a text most lines hold needs no search at all).
+  list.joined ??= joinLines(lines);
+  const { text: all, starts } = list.joined;
+  const last = starts.length - 1;
+  let i = 0;
+  for (let at = all.indexOf(text); at >= 0; ) {
+    // The line holding `at`: the last start at or before it (starts ascend, and `i` only moves on).
+    let lo = i;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((starts[mid] as number) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    i = lo;
+    out.push(i);
+    while (i < last && (lines[i + 1] as string).includes(text)) out.push(++i);
+    // Line i + 1 (if any) does not hold the text: search on from the line after it.
+    if (i + 2 > last) break;
+    i += 2;
+    at = all.indexOf(text, starts[i] as number);
+  }
+  return Int32Array.from(out);
+}
+
+function joinLines(lines: readonly string[]): { text: string; starts: Int32Array } {
+  const starts = new Int32Array(lines.length);
+  let at = 0;
+  for (let i = 0; i < lines.length; i++) {
+    starts[i] = at;
+    at += (lines[i] as string).length + SEP.length;
+  }
+  return { text: lines.join(SEP), starts };
 }
 
 /** For tests: forget every list. */

@@ -8,7 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { listUsage, pageSql, USAGE_SORTS, type UsageListOptions } from '../../db/queries/usage';
-import { clearSearchLists, keptSearchList } from '../../db/queries/usage-search';
+import { clearSearchLists, keptSearchList, searchMatches } from '../../db/queries/usage-search';
 import { readSummary } from '../../db/queries/usage-summary';
 import { bjUsers } from '../../db/schema';
 import { RECOMMENDATIONS } from '../../src/licences/recommend';
@@ -147,5 +147,76 @@ describe('search from the lines in memory', () => {
     const after = await listUsage(db, o);
     expect(after.rows.map((r) => r.userId)).toEqual(['u1', 'u2']);
     expect(keptSearchList(s.connectionId)?.stamp).not.toBe(before?.stamp);
+  });
+
+  it('keeps matches per build and connection: the same text in another organization, with other filters, or after the data moved answers afresh', async () => {
+    clearSearchLists();
+    const { db } = await testDb();
+    const a = await seed(db, NOW, 'org-a');
+    const b = await seed(db, NOW, 'org-b');
+    await a.user({
+      userId: 'a1',
+      username: 'ann',
+      firstName: 'Ann',
+      lastName: 'Lee',
+      lastActiveAt: a.ago(1),
+    });
+    await a.user({ userId: 'a2', username: 'anna', firstName: 'Anna', lastName: 'Ray', lastActiveAt: null });
+    await b.user({
+      userId: 'b1',
+      username: 'annie',
+      firstName: 'Annie',
+      lastName: 'Ko',
+      lastActiveAt: b.ago(2),
+    });
+    const from = periodStart(NOW, 30);
+    const ask = (connectionId: string, extra: Partial<UsageListOptions> = {}) =>
+      listUsage(db, {
+        connectionId,
+        from,
+        q: 'ANN',
+        sort: 'name',
+        dir: 'asc',
+        limit: 50,
+        offset: 0,
+        ...extra,
+      });
+    const ids = async (p: ReturnType<typeof ask>) => (await p).rows.map((r) => r.userId);
+    expect(await ids(ask(a.connectionId))).toEqual(['a1', 'a2']);
+    // Asked again (kept), with a filter, and in the other organization: each its own answer.
+    expect(await ids(ask(a.connectionId))).toEqual(['a1', 'a2']);
+    expect(await ids(ask(a.connectionId, { status: 'never' }))).toEqual(['a2']);
+    expect(await ids(ask(b.connectionId))).toEqual(['b1']);
+    expect(await ids(ask(a.connectionId, { status: 'active' }))).toEqual(['a1']);
+    // The data moves: the kept matches belonged to the old build and never answer for the new one.
+    await a.user({ userId: 'a3', username: 'jo', firstName: 'Jo', lastName: 'Hann', lastActiveAt: null });
+    await db.update(bjUsers).set({ firstName: 'Bea', username: 'bea' }).where(eq(bjUsers.userId, 'a2'));
+    await a.user({ userId: 'a4', username: 'zed', firstName: 'Zed', lastName: 'Z', lastActiveAt: null });
+    expect(await ids(ask(a.connectionId))).toEqual(['a1', 'a3']);
+    expect(await ids(ask(a.connectionId, { status: 'never' }))).toEqual(['a3']);
+    expect(await ids(ask(b.connectionId))).toEqual(['b1']);
+  });
+});
+
+describe('searchMatches', () => {
+  it('never matches across two lines, and narrows kept matches by every filter', () => {
+    const list = {
+      stamp: 's',
+      ids: ['u1', 'u2', 'u3'],
+      lines: ['ab\nab@x.example\nab', 'cd\n\ncd', 'bc\nbc@x.example\nbc'],
+      // status index | recommendation index << 3 | mask << 6
+      codes: Int32Array.from([0, 1 | (2 << 3), 0 | (1 << 6)]),
+    };
+    expect(searchMatches(list, { text: 'b\x1fc' })).toEqual([]);
+    expect(searchMatches(list, { text: 'bc' })).toEqual(['u3']);
+    expect(searchMatches(list, { text: 'b' })).toEqual(['u1', 'u3']);
+    expect(searchMatches(list, { text: 'b', status: STATUSES[0] })).toEqual(['u1', 'u3']);
+    expect(searchMatches(list, { text: 'b', feature: FEATURES[0] })).toEqual(['u3']);
+    expect(searchMatches(list, { text: 'x.example' })).toEqual(['u1', 'u3']);
+    expect(
+      searchMatches(list, { text: 'd', status: STATUSES[1], recommendation: RECOMMENDATIONS[2] }),
+    ).toEqual(['u2']);
+    expect(searchMatches(list, { text: 'd', recommendation: RECOMMENDATIONS[1] })).toEqual([]);
+    expect(searchMatches(list, { text: 'zz' })).toEqual([]);
   });
 });
