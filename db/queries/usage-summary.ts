@@ -54,7 +54,8 @@ export interface SummaryState {
   builtAt: number | null;
   /** The data moved on since the rows were built (served while a sync writes, see `SummaryContext.stale`). */
   behind: boolean;
-  counts: CountGroup[];
+  /** Shared between the requests reading one build (frozen): read, never change. */
+  counts: readonly CountGroup[];
 }
 
 /** Feature -> its bit in `CountGroup.mask` (FEATURES order, as `usage_period.mask` stores it). */
@@ -201,23 +202,42 @@ function regraceStatements(db: Db, ctx: SummaryContext, s: StateRow) {
   ];
 }
 
+/**
+ * Counts parsed per stored text: every request reads the same `summary_counts` until the next build, so
+ * it is parsed once, not per request. Keyed by the text itself (never by connection or version), so
+ * a text always gives what parsing it gives; the arrays are frozen, since every reader shares them.
+ */
+const parsedCounts = new Map<string, readonly CountGroup[]>();
+const KEPT_COUNTS = 100;
+
+function countsOf(text: string | null): readonly CountGroup[] {
+  const key = text ?? '[]';
+  const kept = parsedCounts.get(key);
+  if (kept) return kept;
+  let counts: readonly CountGroup[];
+  try {
+    const raw = JSON.parse(key) as [SeatStatus, string | null, number, number][];
+    counts = Object.freeze(
+      raw.map(([status, rec, mask, users]) => Object.freeze({ status, rec, mask, users })),
+    );
+  } catch {
+    counts = Object.freeze([]);
+  }
+  if (parsedCounts.size >= KEPT_COUNTS) parsedCounts.clear();
+  parsedCounts.set(key, counts);
+  return counts;
+}
+
 function toState(s: StateRow): SummaryState {
   // Parsed on first use only: a revalidation (304) needs the version, never the counts.
-  let counts: CountGroup[] | undefined;
+  let counts: readonly CountGroup[] | undefined;
   return {
     version: Number(s.pv ?? s.v),
     graceLo: s.lo ?? null,
     builtAt: s.at == null ? null : Number(s.at),
     behind: s.pv != null && Number(s.pv) !== Number(s.v),
     get counts() {
-      if (!counts) {
-        try {
-          const raw = JSON.parse(s.counts ?? '[]') as [SeatStatus, string | null, number, number][];
-          counts = raw.map(([status, rec, mask, users]) => ({ status, rec, mask, users }));
-        } catch {
-          counts = [];
-        }
-      }
+      counts ??= countsOf(s.counts);
       return counts;
     },
   };
