@@ -3,7 +3,7 @@
  * file on Node, HTTP on Workers); everything else receives `Db` and never
  * creates a client itself.
  */
-import type { Client } from '@libsql/client';
+import type { Client, InArgs } from '@libsql/client';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 // drizzle's libSQL driver without the part that creates a client: its `drizzle()` entries import
 // `createClient` from `@libsql/client` (all of it, or the HTTP one), which would put libSQL's client into
@@ -25,3 +25,18 @@ export function createDb(client: Client): Db {
 }
 
 export { schema };
+
+/**
+ * A read's rows, values by position only (hot reads: no column names, no row objects where the client
+ * can skip them, i.e. the Node file client's `executeRows`; any other client's rows read the same by index).
+ */
+export async function readRows(
+  client: Client,
+  sql: string,
+  args: InArgs = [],
+): Promise<ArrayLike<unknown>[]> {
+  if ('executeRows' in client && typeof client.executeRows === 'function') {
+    return (client.executeRows as (sql: string, args: InArgs) => Promise<unknown[][]>)(sql, args);
+  }
+  return (await client.execute({ sql, args })).rows;
+}

@@ -13,9 +13,10 @@
  * mirrors `classifyStatus` (src/usage/activity.ts) and the recommendation CASE mirrors `recommend`
  * (src/licences/recommend.ts); tests hold each pair together.
  */
+import type { InArgs } from '@libsql/client';
 import { type SQL, sql } from 'drizzle-orm';
 import { FEATURES, type Feature, type SeatStatus } from '../../src/usage/activity';
-import type { Db } from '../client';
+import { type Db, readRows } from '../client';
 import { DAY_MS } from './rollups';
 
 /** What the summary rows are decided on. */
@@ -243,6 +244,25 @@ function toState(s: StateRow): SummaryState {
   };
 }
 
+/** The state row of readSummary's statement, read by position: its eight columns, then the extras. */
+function stateRowOf(r: ArrayLike<unknown>, extras: number): StateRow & { extras: unknown[] } {
+  const num = (v: unknown) => (v == null ? null : (v as number));
+  const text = (v: unknown) => (v == null ? null : String(v));
+  const values: unknown[] = [];
+  for (let i = 0; i < extras; i++) values.push(r[8 + i]);
+  return {
+    v: r[0] as number,
+    pv: num(r[1]),
+    key: text(r[2]),
+    gf: num(r[3]),
+    lo: num(r[4]),
+    hi: num(r[5]),
+    counts: text(r[6]),
+    at: num(r[7]),
+    extras: values,
+  };
+}
+
 /** Rebuilds in flight per connection and key, so concurrent first views share one rebuild. */
 const inFlight = new Map<string, Promise<void>>();
 
@@ -263,12 +283,15 @@ export async function readSummary<K extends string>(
   const names = Object.keys(extras) as K[];
   const columns = names.map((n, i) => sql`, (${extras[n]}) AS ${sql.raw(`x${i}`)}`);
   for (let attempt = 0; ; attempt++) {
-    const s = (
-      await db.all<StateRow & Record<string, unknown>>(sql`SELECT data_version AS v, period_version AS pv,
+    const query = db
+      .all(sql`SELECT data_version AS v, period_version AS pv,
         summary_key AS key, grace_from AS gf, grace_lo AS lo, grace_hi AS hi, summary_counts AS counts,
         summary_built_at AS at ${sql.join(columns, sql``)}
       FROM usage_state WHERE connection_id = ${c}`)
-    )[0];
+      .getQuery();
+    // By position (stateRowOf): the hot read of every usage request builds no row objects.
+    const row = (await readRows(db.$client, query.sql, query.params as InArgs))[0];
+    const s = row && stateRowOf(row, names.length);
     if (!s) {
       await db.run(sql`INSERT OR IGNORE INTO usage_state (connection_id) VALUES (${c})`);
       continue;
@@ -278,7 +301,7 @@ export async function readSummary<K extends string>(
       state: toState(s),
       // Rows are a function of these, so equal stamps mean equal rows (readers compare two reads).
       stamp: JSON.stringify([s.pv, s.key, s.lo, s.hi]),
-      values: Object.fromEntries(names.map((n, i) => [n, s[`x${i}`]])) as Record<K, unknown>,
+      values: Object.fromEntries(names.map((n, i) => [n, s.extras[i]])) as Record<K, unknown>,
     });
     if (fits && s.pv === s.v) return done();
     // While a sync writes, the rows last built serve (their version and build time say which they are);

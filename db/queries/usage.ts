@@ -8,7 +8,7 @@
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Recommendation } from '../../src/licences/recommend';
 import { FEATURES, type Feature, type SeatStatus } from '../../src/usage/activity';
-import type { Db } from '../client';
+import { type Db, readRows } from '../client';
 import {
   bjDailyUsage,
   type connections,
@@ -539,8 +539,7 @@ export async function usageScopeFacts(
   orgId: string,
   vendor: string,
 ): Promise<UsageScopeFacts | undefined> {
-  const rs = await db.$client.execute({ sql: SCOPE_FACTS_SQL, args: [orgId, vendor] });
-  const r = rs.rows[0];
+  const r = (await readRows(db.$client, SCOPE_FACTS_SQL, [orgId, vendor]))[0];
   if (!r || r[6] == null) return undefined;
   const settings = r[7] == null ? null : (JSON.parse(String(r[7])) as SettingsJson);
   const state =

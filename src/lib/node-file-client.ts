@@ -40,6 +40,11 @@ const CACHE_SIZE = 500;
 export interface NodeFileClient extends Client {
   /** Runs a connection pragma on the inner client and on the caching connection. */
   pragmaConnections(sql: string): Promise<void>;
+  /**
+   * A read's rows as plain arrays in column order, values converted as `execute` converts them, with no
+   * column names and no row objects (hot reads that take values by position: see db/client.ts `readRows`).
+   */
+  executeRows(sql: string, args?: InArgs): Promise<unknown[][]>;
 }
 
 export function wrapFileClient(
@@ -114,6 +119,28 @@ export function wrapFileClient(
     }
   };
 
+  const rowsOf = (sql: string, inArgs: InArgs | undefined): unknown[][] => {
+    const args = toSqlArgs(inArgs, intMode);
+    try {
+      const stmt = prepared(sql);
+      if (!stmt.reader) {
+        stmt.run(args);
+        return [];
+      }
+      const raw = stmt.all(args) as unknown[][];
+      for (const r of raw) {
+        for (let i = 0; i < r.length; i++) {
+          const v = r[i];
+          if (typeof v === 'bigint' || v instanceof Buffer) r[i] = valueFromSql(v, intMode);
+        }
+      }
+      return raw;
+    } catch (e) {
+      if (e instanceof Database.SqliteError) reopen();
+      throw mapSqliteError(e);
+    }
+  };
+
   const client: NodeFileClient = {
     get closed() {
       return closed;
@@ -122,6 +149,10 @@ export function wrapFileClient(
     async execute(stmtOrSql: InStatement | string, args?: InArgs) {
       if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
       return run(stmtOrSql as InStatement, args);
+    },
+    async executeRows(sql: string, args?: InArgs) {
+      if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
+      return rowsOf(sql, args);
     },
     batch: (stmts, mode) => inner.batch(stmts, mode),
     migrate: (stmts) => inner.migrate(stmts),

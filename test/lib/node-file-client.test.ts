@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type Client, createClient, LibsqlError, type ResultSet } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../db/client';
+import { createDb, readRows } from '../../db/client';
 import { wrapFileClient } from '../../src/lib/node-file-client';
 import { openDatabase } from '../../src/lib/open-database';
 
@@ -79,6 +79,25 @@ describe('wrapFileClient', () => {
       const want = shape(await plain.execute({ sql: q, args: args as never }));
       expect(shape(await fast.execute({ sql: q, args: args as never }))).toEqual(want);
     }
+  });
+
+  it.each(reads)('executeRows gives the same values by position as execute: %s', async (q, args) => {
+    for (let i = 0; i < 2; i++) {
+      const want = (await plain.execute({ sql: q, args: args as never })).rows.map((r) => Array.from(r));
+      expect(await fast.executeRows(q, args as never)).toEqual(want);
+      // readRows takes the fast path here and the rows of any other client by index: the same values.
+      expect((await readRows(fast, q, args as never)).map((r) => Array.from(r))).toEqual(want);
+      expect((await readRows(plain, q, args as never)).map((r) => Array.from(r))).toEqual(want);
+    }
+  });
+
+  it('executeRows maps errors like execute and refuses once closed', async () => {
+    for (const q of ['SELECT nope FROM t', 'SELEC 1', 'SELECT 9007199254740993 AS big']) {
+      expect(await errorOf(fast.executeRows(q))).toEqual(await errorOf(fast.execute(q)));
+    }
+    const c = wrapFileClient(createClient({ url: `file:${file}` }), file);
+    c.close();
+    expect((await errorOf(c.executeRows('SELECT 1'))).code).toBe('CLIENT_CLOSED');
   });
 
   it('writes the same, and each client sees the other commits at once', async () => {
