@@ -11,10 +11,22 @@ export function formatDateTime(ms: number): string {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
 }
 
+/** formatDate's text per UTC day (a page formats the same few hundred days over and over). */
+const dayTexts = new Map<number, string>();
+
 /** `15 Jan 2026` */
 export function formatDate(ms: number): string {
+  const day = Math.floor(ms / 86_400_000);
+  const known = dayTexts.get(day);
+  if (known !== undefined) return known;
   const d = new Date(ms);
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  const text = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  // Only days that format as a date are kept (NaN and out-of-range times stay uncached).
+  if (Number.isSafeInteger(day) && !Number.isNaN(d.getTime())) {
+    if (dayTexts.size >= 20_000) dayTexts.clear();
+    dayTexts.set(day, text);
+  }
+  return text;
 }
 
 /** `3 hours ago`, `in 5 minutes`, `just now`. */

@@ -31,8 +31,9 @@ const SPECIAL_ALL = /[&<>"']/g;
 
 /** Text safe in element content and in double-quoted attributes (what Hono's JSX escapes, alike). */
 export function esc(value: string | number): string {
-  const s = String(value);
-  return SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (ch) => ESCAPES[ch] as string) : s;
+  // A number's text holds no special character.
+  if (typeof value === 'number') return String(value);
+  return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (ch) => ESCAPES[ch] as string) : value;
 }
 
 export const SELECT_FORM_ID = 'reclaim-select';
@@ -63,6 +64,18 @@ export const FEATURE_SHORT: Record<(typeof FEATURES)[number], string> = {
 
 const meetings = (n: number) => `${n} meeting${n === 1 ? '' : 's'}`;
 
+/** Each feature's details line for small counts, built once (most users' counts are small). */
+const FEATURE_DETAILS: Record<(typeof FEATURES)[number], string[]> = Object.fromEntries(
+  FEATURES.map((f) => [
+    f,
+    Array.from({ length: 64 }, (_, n) => `<dt>${FEATURE_LABEL[f]}</dt><dd>${esc(meetings(n))}</dd>`),
+  ]),
+) as Record<(typeof FEATURES)[number], string[]>;
+
+function featureDetail(f: (typeof FEATURES)[number], n: number): string {
+  return FEATURE_DETAILS[f][n] ?? `<dt>${FEATURE_LABEL[f]}</dt><dd>${esc(meetings(n))}</dd>`;
+}
+
 /** One row: name with details, e-mail, status, recommendation, last active, counts, features. */
 export function userRowHtml(
   row: UsageRow,
@@ -85,7 +98,7 @@ export function userRowHtml(
   h += `<details class="row-details"><summary>Details<span class="visually-hidden"> of ${name}</span></summary><dl>`;
   h += `<dt>Username</dt><dd>${esc(row.username)}</dd>`;
   h += `<dt>Joined</dt><dd>${row.joinedAt != null ? esc(formatDate(row.joinedAt)) : 'unknown'}</dd>`;
-  for (const f of FEATURES) h += `<dt>${FEATURE_LABEL[f]}</dt><dd>${esc(meetings(row.features[f]))}</dd>`;
+  for (const f of FEATURES) h += featureDetail(f, row.features[f]);
   h += '</dl></details></th>';
   // No label on narrow screens: an address explains itself.
   h += `<td>${row.email != null ? esc(row.email) : '<span class="muted">none</span>'}</td>`;
