@@ -16,12 +16,17 @@ import { AdoptionChart } from './chart-adoption';
 import { BarChart } from './chart-bars';
 import { formatDate, formatDateTime } from './format';
 import { Layout } from './layout';
+import { memoizedView } from './memo';
 import { UsageFreshness } from './usage-freshness';
 import { ThresholdForm } from './usage-settings';
 import { ResultsAnnouncement, resultsSummary, UsageFilters, UsageResults } from './usage-table';
 import { UsageTiles } from './usage-tiles';
 
 export const BODY_ID = 'usage-body';
+
+/** Both follow the summary only, so every request of a build draws the same (see memo.ts). */
+const Tiles = memoizedView(UsageTiles);
+const Adoption = memoizedView(AdoptionChart);
 
 export interface UsageModel {
   now: number;
@@ -100,7 +105,7 @@ export function UsageBody({ model }: { model: UsageModel }) {
           {model.notice}
         </p>
       ) : null}
-      <UsageTiles summary={summary} thresholdDays={thresholdDays} />
+      <Tiles summary={summary} thresholdDays={thresholdDays} />
       <section class="usage-charts" aria-labelledby="usage-charts-title">
         <h2 id="usage-charts-title">
           Trends{' '}
@@ -131,7 +136,7 @@ export function UsageBody({ model }: { model: UsageModel }) {
             points={model.daily.meetings}
           />
         </div>
-        <AdoptionChart bars={model.adoption} activeUsers={summary.active} periodDays={thresholdDays} />
+        <Adoption bars={model.adoption} activeUsers={summary.active} periodDays={thresholdDays} />
       </section>
       <h2>Users</h2>
       <UsageFilters params={params} />
