@@ -346,10 +346,10 @@ export const bjDailyUsage = sqliteTable(
 );
 
 /**
- * Rollups: activity per connection, subject and UTC day, summed from the raw rows above. The sync writes
- * them in the same batch as the raw rows they summarise by recomputing every touched key from the raw
- * rows (db/queries/rollups.ts), so a replayed, overlapping or resumed page leaves what a from-scratch
- * sync would. A subject is who the raw rows name: `kind` `u` with a BlueJeans user id, or `e` with an
+ * Rollups: activity per connection, subject and UTC day, summed from the raw rows above. Triggers on the
+ * raw tables keep them inside the statements that write those rows (db/queries/rollups.ts, migration
+ * 0012_rollup_triggers), so a replayed, overlapping or resumed page leaves what a from-scratch sync
+ * would. A subject is who the raw rows name: `kind` `u` with a BlueJeans user id, or `e` with an
  * e-mail as stored (the connector lower-cases them; hosts are named by e-mail, leaders and participants
  * by user id when BlueJeans gave one). A licensed user's figures are the sum of their two subjects
  * (user id, lower-cased e-mail), so nobody is counted twice.
@@ -364,6 +364,8 @@ export const usageDaily = sqliteTable(
     subject: text('subject').notNull(),
     /** UTC day number: floor(epoch ms / 86,400,000). */
     day: integer('day').notNull(),
+    /** How many raw rows add up to this one: the row goes when the last of them leaves its key. */
+    sourceRows: integer('source_rows').notNull().default(0),
     meetingsHosted: integer('meetings_hosted').notNull().default(0),
     /** Minutes of the meetings the subject led (meeting history). */
     hostedMinutes: integer('hosted_minutes').notNull().default(0),
@@ -384,7 +386,10 @@ export const usageDaily = sqliteTable(
   (t) => [primaryKey({ columns: [t.connectionId, t.kind, t.subject, t.day] })],
 );
 
-/** Rollup keys a batch touched; filled and emptied inside one batch (a work table, always empty between). */
+/**
+ * Rollup keys a batch touched, when the sync recomputed touched keys (migrations 0002 to 0011). Unused since
+ * the triggers of 0012 keep the rollup; kept because migrations only add.
+ */
 export const usageDirty = sqliteTable(
   'usage_dirty',
   {
@@ -396,7 +401,7 @@ export const usageDirty = sqliteTable(
   (t) => [primaryKey({ columns: [t.connectionId, t.kind, t.subject, t.day] })],
 );
 
-/** Recomputed rollup rows of the keys in `usage_dirty`, compared with the stored ones (a work table too). */
+/** Recomputed rollup rows of the keys in `usage_dirty` (unused since 0012 too, kept for the same reason). */
 export const usageRecomputed = sqliteTable(
   'usage_recomputed',
   {

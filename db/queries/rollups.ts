@@ -2,15 +2,21 @@
  * Rollup upkeep and reads. `usage_daily` holds, per connection, subject and UTC day, what the raw
  * meeting, history and participant rows of that day add up to (see the table's comment in schema.ts).
  *
- * Upkeep is "recompute the touched keys from the raw rows", never "add this page's numbers": a batch
- * notes the keys its rows had before and after the upsert in `usage_dirty`, deletes those rollup rows and
- * inserts them again from the raw rows, then empties `usage_dirty`. Replays, look-back overlaps, late
- * arrivals, redelivered messages and resumed slices therefore all leave the rollup a from-scratch
- * computation would give, which `rollupFromScratch` states in one query (tests compare the two).
+ * SQLite keeps it, in triggers on the three raw tables (migration 0012_rollup_triggers, names in
+ * `ROLLUP_TRIGGERS`): a raw row that arrives adds its share to its key; one that changes what it
+ * contributes takes its old share from its old key and adds its new share to its new key; one that goes
+ * takes its share away. The sums are linear, so this is exactly what recomputing the key from its raw
+ * rows gives, which `rollupFromScratch` states in one query (property tests compare the two). `last_at`
+ * is a max: it is looked up again by index only when the row that held it moved on. `source_rows`
+ * counts the raw rows behind a key, and the key's row goes when it reaches 0.
  *
- * The statements are returned unexecuted: they belong in the batch that writes the raw rows.
+ * Because the triggers run inside the statement that writes the raw rows, the rollup commits or rolls
+ * back with them in the page's batch: replays (which change no contributing column and fire nothing),
+ * look-back overlaps, late arrivals, redelivered messages and resumed slices all leave the rollup a
+ * from-scratch sync would. A firing that changed a rollup row adds 1 to `usage_state.pending`, so the
+ * data version moves only when a rollup really changed.
  */
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
 
 export const DAY_MS = 86_400_000;
@@ -27,53 +33,20 @@ const DAY = sql.raw(String(DAY_MS));
 
 const json = (values: readonly string[]) => JSON.stringify(values);
 
-/**
- * Notes the rollup keys of the given meetings as stored now. Run before the upsert (their old keys: a
- * host or start time may change) and after it (their new keys).
- */
-export function dirtyMeetingsStatement(db: Db, connectionId: string, meetingUuids: readonly string[]): Raw {
-  return db.run(sql`INSERT OR IGNORE INTO usage_dirty (connection_id, kind, subject, day)
-    SELECT connection_id, 'e', host_email, start_time / ${DAY} FROM bj_meetings
-    WHERE connection_id = ${connectionId} AND meeting_uuid IN (SELECT value FROM json_each(${json(meetingUuids)}))
-      AND +host_email IS NOT NULL`);
-}
-
-/** Notes the rollup keys of the given histories (their leaders) and of every participant stored for them. */
-export function dirtyHistoryStatement(db: Db, connectionId: string, meetingGuids: readonly string[]): Raw {
-  const guids = json(meetingGuids);
-  return db.run(sql`INSERT OR IGNORE INTO usage_dirty (connection_id, kind, subject, day)
-    SELECT connection_id, CASE WHEN leader_user_id IS NOT NULL THEN 'u' ELSE 'e' END,
-      coalesce(leader_user_id, leader_email), start_time / ${DAY}
-    FROM bj_meeting_history
-    WHERE connection_id = ${connectionId} AND meeting_guid IN (SELECT value FROM json_each(${guids}))
-      AND coalesce(leader_user_id, leader_email) IS NOT NULL
-    UNION ALL
-    SELECT connection_id, CASE WHEN user_id IS NOT NULL THEN 'u' ELSE 'e' END,
-      coalesce(user_id, email), join_time / ${DAY}
-    FROM bj_participants
-    WHERE connection_id = ${connectionId} AND meeting_guid IN (SELECT value FROM json_each(${guids}))
-      AND join_time IS NOT NULL AND coalesce(user_id, email) IS NOT NULL`);
-}
-
-/**
- * Notes the keys of meetings whose PSTN flag the end of a run is about to flip (`pstnFromHistoryStatement`
- * in db/queries/sync.ts decides the same condition), so their feature counts are recomputed after it.
- */
-export function dirtyPstnFlipStatement(db: Db, connectionId: string, pstnNow: SQL): Raw {
-  return db.run(sql`INSERT OR IGNORE INTO usage_dirty (connection_id, kind, subject, day)
-    SELECT connection_id, 'e', host_email, start_time / ${DAY} FROM bj_meetings
-    WHERE connection_id = ${connectionId} AND +host_email IS NOT NULL AND pstn IS NOT ${pstnNow}`);
-}
+/** The triggers that keep `usage_daily` (migration 0012_rollup_triggers), three per raw table. */
+export const ROLLUP_TRIGGERS = ['meetings', 'history', 'participants'].flatMap((table) =>
+  ['insert', 'update', 'delete'].map((event) => `usage_${table}_${event}`),
+);
 
 const COLUMNS =
-  sql.raw(`connection_id, kind, subject, day, meetings_hosted, hosted_minutes, meetings_attended,
+  sql.raw(`connection_id, kind, subject, day, source_rows, meetings_hosted, hosted_minutes, meetings_attended,
   participant_minutes, pstn_minutes, f_recording, f_content_share, f_video_share, f_pstn, f_large_meeting,
   f_personal, last_at`);
 
-const SUMS = sql.raw(`sum(mh) AS meetings_hosted, sum(hm) AS hosted_minutes, sum(ma) AS meetings_attended,
-  sum(pm) AS participant_minutes, sum(psm) AS pstn_minutes, sum(fr) AS f_recording, sum(fc) AS f_content_share,
-  sum(fv) AS f_video_share, sum(fp) AS f_pstn, sum(fl) AS f_large_meeting, sum(fpe) AS f_personal,
-  max(last_at) AS last_at`);
+const SUMS = sql.raw(`count(*) AS source_rows, sum(mh) AS meetings_hosted, sum(hm) AS hosted_minutes,
+  sum(ma) AS meetings_attended, sum(pm) AS participant_minutes, sum(psm) AS pstn_minutes,
+  sum(fr) AS f_recording, sum(fc) AS f_content_share, sum(fv) AS f_video_share, sum(fp) AS f_pstn,
+  sum(fl) AS f_large_meeting, sum(fpe) AS f_personal, max(last_at) AS last_at`);
 
 /** Per-source values, in the order of SUMS (hosted meeting, led history, joined meeting). */
 const MEETING_VALUES = sql.raw(`1 AS mh, 0 AS hm, 0 AS ma, 0 AS pm, 0 AS psm,
@@ -82,77 +55,6 @@ const MEETING_VALUES = sql.raw(`1 AS mh, 0 AS hm, 0 AS ma, 0 AS pm, 0 AS psm,
 const HISTORY_VALUES = sql.raw(`0, h.duration_minutes, 0, 0,
   h.dialout_minutes + h.toll_free_minutes + h.did_minutes, 0, 0, 0, 0, 0, 0, NULL`);
 const PARTICIPANT_VALUES = sql.raw('0, 0, 1, p.minutes, 0, 0, 0, 0, 0, 0, 0, p.join_time');
-
-/** Same day as `d.day`, written as a range so the (…, time) indexes answer it. */
-const inDay = (column: string) =>
-  sql.raw(`${column} >= d.day * ${DAY_MS} AND ${column} < (d.day + 1) * ${DAY_MS}`);
-
-/**
- * Recomputes every noted key from the raw rows and empties the notes. The fresh rows go to a work table
- * first, so only rollup rows that really differ are written or deleted, and each of those writes is
- * counted towards the data version (`countChangesStatement`): a re-read that changes nothing keeps it.
- */
-export function recomputeDirtyStatements(db: Db, connectionId: string): Raw[] {
-  const c = connectionId;
-  const keys = sql`(kind, subject, day)`;
-  return [
-    db.run(sql`INSERT INTO usage_recomputed (${COLUMNS})
-      SELECT ${c}, kind, subject, day, ${SUMS} FROM (
-        SELECT d.kind, d.subject, d.day, ${MEETING_VALUES}
-        FROM usage_dirty d JOIN bj_meetings m ON m.connection_id = d.connection_id
-          AND m.host_email = d.subject AND ${inDay('m.start_time')}
-        WHERE d.connection_id = ${c} AND d.kind = 'e'
-        UNION ALL
-        SELECT d.kind, d.subject, d.day, ${HISTORY_VALUES}
-        FROM usage_dirty d JOIN bj_meeting_history h ON h.connection_id = d.connection_id
-          AND h.leader_user_id = d.subject AND ${inDay('h.start_time')}
-        WHERE d.connection_id = ${c} AND d.kind = 'u'
-        UNION ALL
-        SELECT d.kind, d.subject, d.day, ${HISTORY_VALUES}
-        FROM usage_dirty d JOIN bj_meeting_history h ON h.connection_id = d.connection_id
-          AND h.leader_email = d.subject AND ${inDay('h.start_time')}
-        WHERE d.connection_id = ${c} AND d.kind = 'e' AND +h.leader_user_id IS NULL
-        UNION ALL
-        SELECT d.kind, d.subject, d.day, ${PARTICIPANT_VALUES}
-        FROM usage_dirty d JOIN bj_participants p ON p.connection_id = d.connection_id
-          AND p.user_id = d.subject AND ${inDay('p.join_time')}
-        WHERE d.connection_id = ${c} AND d.kind = 'u'
-        UNION ALL
-        SELECT d.kind, d.subject, d.day, ${PARTICIPANT_VALUES}
-        FROM usage_dirty d JOIN bj_participants p ON p.connection_id = d.connection_id
-          AND p.email = d.subject AND ${inDay('p.join_time')}
-        WHERE d.connection_id = ${c} AND d.kind = 'e' AND p.user_id IS NULL
-      ) GROUP BY kind, subject, day`),
-    // Keys with no raw rows left lose their rollup row.
-    db.run(sql`DELETE FROM usage_daily WHERE connection_id = ${c}
-      AND ${keys} IN (SELECT kind, subject, day FROM usage_dirty WHERE connection_id = ${c})
-      AND ${keys} NOT IN (SELECT kind, subject, day FROM usage_recomputed WHERE connection_id = ${c})`),
-    countChangesStatement(db, c),
-    db.run(sql`INSERT INTO usage_daily (${COLUMNS})
-      SELECT ${COLUMNS} FROM usage_recomputed WHERE connection_id = ${c}
-      ON CONFLICT (connection_id, kind, subject, day) DO UPDATE SET ${sql.raw(
-        VALUE_COLUMNS.map((k) => `${k} = excluded.${k}`).join(', '),
-      )} WHERE ${sql.raw(VALUE_COLUMNS.map((k) => `${k} IS NOT excluded.${k}`).join(' OR '))}`),
-    countChangesStatement(db, c),
-    db.run(sql`DELETE FROM usage_recomputed WHERE connection_id = ${c}`),
-    db.run(sql`DELETE FROM usage_dirty WHERE connection_id = ${c}`),
-  ];
-}
-
-const VALUE_COLUMNS = [
-  'meetings_hosted',
-  'hosted_minutes',
-  'meetings_attended',
-  'participant_minutes',
-  'pstn_minutes',
-  'f_recording',
-  'f_content_share',
-  'f_video_share',
-  'f_pstn',
-  'f_large_meeting',
-  'f_personal',
-  'last_at',
-];
 
 /**
  * The data version, per connection. A batch that may change what usage pages show opens a count
@@ -188,12 +90,13 @@ export function bumpOrgVersionStatements(db: Db, orgId: string): Raw[] {
 }
 
 /**
- * Erases what the usage pages derived from a connection's synced rows (rollups, per-user summary, work
- * tables) and moves its version: for Disconnect with "delete", beside the deletion of the raw rows.
+ * Erases what the usage pages derived from a connection's synced rows (rollups, per-user summary) and
+ * moves its version: for Disconnect with "delete", before the deletion of the raw rows (whose delete
+ * triggers then find no rollup row to take their share from, instead of recomputing each key's max).
  */
 export function eraseUsageStatements(db: Db, connectionId: string): Raw[] {
   return [
-    ...['usage_daily', 'usage_dirty', 'usage_recomputed', 'usage_period'].map((t) =>
+    ...['usage_daily', 'usage_period'].map((t) =>
       db.run(sql`DELETE FROM ${sql.raw(t)} WHERE connection_id = ${connectionId}`),
     ),
     ...bumpVersionStatements(db, connectionId),
@@ -204,7 +107,9 @@ export function eraseUsageStatements(db: Db, connectionId: string): Raw[] {
 export function bumpVersionStatements(db: Db, connectionId: string): Raw[] {
   return [
     openVersionStatement(db, connectionId),
-    db.run(sql`UPDATE usage_state SET data_version = data_version + 1 WHERE connection_id = ${connectionId}`),
+    // Nothing is left pending: raw rows written outside a sync's batch (fixtures) counted towards it.
+    db.run(sql`UPDATE usage_state SET data_version = data_version + 1, pending = 0
+      WHERE connection_id = ${connectionId}`),
   ];
 }
 
@@ -243,6 +148,7 @@ export interface RollupRow {
   kind: 'u' | 'e';
   subject: string;
   day: number;
+  source_rows: number;
   meetings_hosted: number;
   hosted_minutes: number;
   meetings_attended: number;

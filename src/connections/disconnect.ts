@@ -50,13 +50,14 @@ export async function disconnect(ctx: FlowContext, input: DisconnectInput): Prom
   const eraseData = input.keepData
     ? []
     : [
+        // What the usage pages built from the raw rows (names and e-mails included) goes with them;
+        // first, so the raw tables' delete triggers find no rollup left to take their shares from.
+        ...eraseUsageStatements(ctx.db, id),
         ctx.db.delete(bjParticipants).where(eq(bjParticipants.connectionId, id)),
         ctx.db.delete(bjMeetingHistory).where(eq(bjMeetingHistory.connectionId, id)),
         ctx.db.delete(bjMeetings).where(eq(bjMeetings.connectionId, id)),
         ctx.db.delete(bjDailyUsage).where(eq(bjDailyUsage.connectionId, id)),
         ctx.db.delete(bjUsers).where(eq(bjUsers.connectionId, id)),
-        // What the usage pages built from those rows (names and e-mails included) goes with them.
-        ...eraseUsageStatements(ctx.db, id),
         // Checkpoints describe the deleted rows: left behind, a later sync would skip refetching them.
         ctx.db.delete(syncCheckpoints).where(eq(syncCheckpoints.connectionId, id)),
       ];

@@ -2,18 +2,11 @@
  * The connection-level outcomes of a run, each one transition (with its audit entry) batched with the
  * sync_runs bookkeeping, so the run row and the connection never disagree.
  */
-import {
-  closeVersionStatement,
-  countChangesStatement,
-  dirtyPstnFlipStatement,
-  openVersionStatement,
-  recomputeDirtyStatements,
-} from '../../db/queries/rollups';
+import { closeVersionStatement, countChangesStatement, openVersionStatement } from '../../db/queries/rollups';
 import {
   DONE,
   finishRunStatement,
   lastActiveStatement,
-  PSTN_FROM_HISTORY,
   pstnFromHistoryStatement,
   readCheckpoints,
   runErrorStatement,
@@ -58,11 +51,9 @@ export async function completeRun(
       nextSyncAt: now + options.intervalMs,
     },
     also: [
-      // PSTN flags flip here, so the feature counts of the flipped meetings' rollup keys follow.
+      // PSTN flags flip here; the rollup's feature counts follow through the meetings' update trigger.
       openVersionStatement(deps.db, row.id),
-      dirtyPstnFlipStatement(deps.db, row.id, PSTN_FROM_HISTORY),
       pstnFromHistoryStatement(deps.db, row.id),
-      ...recomputeDirtyStatements(deps.db, row.id),
       lastActiveStatement(deps.db, row.id),
       countChangesStatement(deps.db, row.id),
       closeVersionStatement(deps.db, row.id),

@@ -10,12 +10,7 @@
 import { sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
-import {
-  countChangesStatement,
-  dirtyHistoryStatement,
-  dirtyMeetingsStatement,
-  recomputeDirtyStatements,
-} from '../../db/queries/rollups';
+import { countChangesStatement } from '../../db/queries/rollups';
 import { bjUsers } from '../../db/schema';
 import type {
   DailyActiveRow,
@@ -174,7 +169,7 @@ const MEETINGS = upsertSql({
   update: MEETING_COLUMNS,
 });
 
-/** Command Center meetings, with the rollup upkeep of the keys they touch. */
+/** Command Center meetings (their rollup shares follow through the triggers). */
 export function meetingStatements(
   db: Db,
   connectionId: string,
@@ -206,13 +201,7 @@ export function meetingStatements(
     r.scheduledFrom ?? null,
     now,
   ]);
-  const uuids = unique.map((r) => r.meetingUuid);
-  return [
-    dirtyMeetingsStatement(db, connectionId, uuids),
-    upsert(db, MEETINGS, values),
-    dirtyMeetingsStatement(db, connectionId, uuids),
-    ...recomputeDirtyStatements(db, connectionId),
-  ];
+  return [upsert(db, MEETINGS, values)];
 }
 
 const HISTORY_COLUMNS = [
@@ -254,7 +243,7 @@ const PARTICIPANTS = upsertSql({
   update: PARTICIPANT_COLUMNS,
 });
 
-/** Meeting history with its participants, with the rollup upkeep of the keys they touch. */
+/** Meeting history with its participants (their rollup shares follow through the triggers). */
 export function historyStatements(
   db: Db,
   connectionId: string,
@@ -293,14 +282,7 @@ export function historyStatements(
       p.isModerator ?? false,
     ]),
   );
-  const guids = unique.map((r) => r.history.meetingGuid);
-  return [
-    dirtyHistoryStatement(db, connectionId, guids),
-    upsert(db, HISTORY, history),
-    ...(people.length > 0 ? [upsert(db, PARTICIPANTS, people)] : []),
-    dirtyHistoryStatement(db, connectionId, guids),
-    ...recomputeDirtyStatements(db, connectionId),
-  ];
+  return [upsert(db, HISTORY, history), ...(people.length > 0 ? [upsert(db, PARTICIPANTS, people)] : [])];
 }
 
 const ACTIVE_DAYS = upsertSql({

@@ -3,13 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import {
-  dirtyPstnFlipStatement,
-  recomputeDirtyStatements,
+  closeVersionStatement,
+  openVersionStatement,
+  ROLLUP_TRIGGERS,
   rollupFromScratch,
   storedRollup,
   userPeriodTotals,
 } from '../../db/queries/rollups';
-import { PSTN_FROM_HISTORY, pstnFromHistoryStatement } from '../../db/queries/sync';
+import { pstnFromHistoryStatement } from '../../db/queries/sync';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
 import type { HistoryRecord, MeetingRow } from '../../src/connectors/bluejeans';
 import { historyStatements, meetingStatements, type Statement } from '../../src/sync/writers';
@@ -67,20 +68,51 @@ const page = fc.oneof(
   fc.record({ kind: fc.constant('meetings' as const), rows: fc.array(meeting, { maxLength: 5 }) }),
   fc.record({ kind: fc.constant('history' as const), rows: fc.array(history, { maxLength: 4 }) }),
   fc.record({ kind: fc.constant('end_of_run' as const), rows: fc.constant([]) }),
+  // Raw rows going (the sync never deletes one, but the rollup must follow whatever removes them).
+  fc.record({
+    kind: fc.constant('delete' as const),
+    rows: fc.record({
+      meetings: fc.subarray(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']),
+      histories: fc.subarray(['g1', 'g2', 'g3', 'g4', 'g5']),
+      participants: fc.subarray(['k1', 'k2', 'k3']),
+    }),
+  }),
 );
 
 type Page = typeof page extends fc.Arbitrary<infer P> ? P : never;
 
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', ') || 'NULL');
+
 function statementsOf(db: Db, connectionId: string, p: Page): Statement[] {
   if (p.kind === 'meetings') return meetingStatements(db, connectionId, p.rows, T0);
   if (p.kind === 'history') return historyStatements(db, connectionId, p.rows, T0);
-  // The end of a run flips PSTN flags from history, with its rollup upkeep (as in completeRun).
-  return [
-    dirtyPstnFlipStatement(db, connectionId, PSTN_FROM_HISTORY),
-    pstnFromHistoryStatement(db, connectionId),
-    ...recomputeDirtyStatements(db, connectionId),
-  ];
+  if (p.kind === 'delete') {
+    const { meetings, histories, participants } = p.rows;
+    return [
+      db.run(sql`DELETE FROM bj_meetings WHERE meeting_uuid IN (${inList(meetings)})`),
+      db.run(sql`DELETE FROM bj_participants WHERE participant_key IN (${inList(participants)})
+        AND meeting_guid NOT IN (${inList(histories)})`),
+      db.run(sql`DELETE FROM bj_participants WHERE meeting_guid IN (${inList(histories)})`),
+      db.run(sql`DELETE FROM bj_meeting_history WHERE meeting_guid IN (${inList(histories)})`),
+    ];
+  }
+  // The end of a run flips PSTN flags from history (as in completeRun).
+  return [pstnFromHistoryStatement(db, connectionId)];
 }
+
+/** The page's batch as the sync commits it (walk.ts): version opened, the page, version closed. */
+const committed = (db: Db, connectionId: string, statements: Statement[]) => [
+  openVersionStatement(db, connectionId),
+  ...statements,
+  closeVersionStatement(db, connectionId),
+];
+
+const versionOf = async (db: Db, connectionId: string) =>
+  (
+    await db.all<{ v: number; pending: number }>(
+      sql`SELECT data_version AS v, pending FROM usage_state WHERE connection_id = ${connectionId}`,
+    )
+  )[0];
 
 /** A statement that fails inside the batch: the crash point after every other statement of the page ran. */
 const crash = (db: Db) => db.run(sql`INSERT INTO no_such_table VALUES (1)`);
@@ -99,27 +131,28 @@ describe('rollups written by the sync', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
-        for (const t of ['bj_meetings', 'bj_meeting_history', 'bj_participants', 'usage_daily']) {
+        // The rollup first: the raw tables' delete triggers then find nothing to take shares from.
+        for (const t of ['usage_daily', 'bj_meetings', 'bj_meeting_history', 'bj_participants']) {
           await db.run(sql.raw(`DELETE FROM ${t}`));
         }
         for (const s of steps) {
-          const statements = statementsOf(db, connectionId, s.page);
-          if (s.crashFirst) {
-            await expect(
-              db.batch([...statements, crash(db)] as unknown as [Statement, ...Statement[]]),
-            ).rejects.toThrow();
-          }
-          const times = s.replay ? 2 : 1;
-          for (let i = 0; i < times; i++) {
-            await db.batch([...statementsOf(db, connectionId, s.page), db.run(sql`SELECT 1`)] as unknown as [
+          const batch = (extra: Statement[] = []) =>
+            committed(db, connectionId, [...statementsOf(db, connectionId, s.page), ...extra]) as unknown as [
               Statement,
               ...Statement[],
-            ]);
+            ];
+          if (s.crashFirst) await expect(db.batch(batch([crash(db)]))).rejects.toThrow();
+          await db.batch(batch());
+          const after = await versionOf(db, connectionId);
+          expect(after?.pending).toBe(0);
+          expect(await storedRollup(db, connectionId)).toEqual(await rollupFromScratch(db, connectionId));
+          if (s.replay) {
+            // A replayed page changes no contributing column: no rollup write, the version stays.
+            await db.batch(batch());
+            expect(await versionOf(db, connectionId)).toEqual(after);
           }
         }
         expect(await storedRollup(db, connectionId)).toEqual(await rollupFromScratch(db, connectionId));
-        const dirty = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM usage_dirty`);
-        expect(dirty[0]?.n).toBe(0);
       }),
       { numRuns: 80 },
     );
@@ -147,15 +180,41 @@ describe('rollups written by the sync', () => {
     await env.syncToEnd();
     const db = env.deps.db;
     const expected = await rollupFromScratch(db, env.connectionId);
-    await db.run(sql`DELETE FROM usage_daily`);
+    // A rollup as 0002-0011 left it: the sums, no count of the raw rows behind each row, one key drifted.
+    await db.run(sql`UPDATE usage_daily SET source_rows = 0`);
+    await db.run(sql`UPDATE usage_daily SET meetings_hosted = meetings_hosted + 5
+      WHERE rowid = (SELECT min(rowid) FROM usage_daily)`);
     const { readFileSync } = await import('node:fs');
-    const file = readFileSync(new URL('../../db/migrations/0002_usage_rollups.sql', import.meta.url), 'utf8');
+    const file = readFileSync(
+      new URL('../../db/migrations/0012_rollup_triggers.sql', import.meta.url),
+      'utf8',
+    );
     const backfill = file
       .split('--> statement-breakpoint')
-      .find((s) => s.includes('INSERT INTO `usage_daily`'));
-    expect(backfill).toBeDefined();
-    await db.$client.execute(backfill as string);
+      .filter((s) => /^\s*(--[^\n]*\n)*\s*(DELETE FROM|INSERT INTO|UPDATE) `usage_(daily|state)`/.test(s));
+    expect(backfill).toHaveLength(3);
+    const before = await versionOf(db, env.connectionId);
+    for (const statement of backfill) await db.$client.execute(statement);
     expect(await storedRollup(db, env.connectionId)).toEqual(expected);
+    expect((await versionOf(db, env.connectionId))?.v).toBe((before?.v ?? 0) + 1);
+  });
+
+  it('are kept by exactly the named triggers, and a disconnect-style erase leaves nothing pending', async () => {
+    const env = await syncEnv({ sim: { users: 10, days: 5 } });
+    await env.syncToEnd();
+    const db = env.deps.db;
+    const triggers = await db.all<{ name: string }>(
+      sql`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'usage\_%' ESCAPE '\\' ORDER BY name`,
+    );
+    expect(triggers.map((t) => t.name)).toEqual([...ROLLUP_TRIGGERS].sort());
+    // Erasing the rollup before the raw rows (as Disconnect with "delete" does): the delete triggers
+    // find no rollup row, so nothing is counted towards a version no batch will close.
+    await db.run(sql`DELETE FROM usage_daily WHERE connection_id = ${env.connectionId}`);
+    for (const t of ['bj_participants', 'bj_meeting_history', 'bj_meetings']) {
+      await db.run(sql`DELETE FROM ${sql.raw(t)} WHERE connection_id = ${env.connectionId}`);
+    }
+    expect(await storedRollup(db, env.connectionId)).toEqual([]);
+    expect((await versionOf(db, env.connectionId))?.pending).toBe(0);
   });
 
   it('per-user period totals add both subjects of a user and only the days asked for', async () => {

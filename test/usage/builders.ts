@@ -1,16 +1,11 @@
 /**
  * Builders for usage tests: insert BlueJeans rows directly (the sync engine is not
- * needed to test what the usage pages make of them), then do what the sync's batch
- * does beside its rows: recompute the touched rollup keys and move the data version.
+ * needed to test what the usage pages make of them; the rollup follows through the raw
+ * tables' triggers), then move the data version as the sync's batch does.
  * Every builder has defaults, so a test names only what it cares about.
  */
 import type { Db } from '../../db/client';
-import {
-  bumpVersionStatements,
-  dirtyHistoryStatement,
-  dirtyMeetingsStatement,
-  recomputeDirtyStatements,
-} from '../../db/queries/rollups';
+import { bumpVersionStatements } from '../../db/queries/rollups';
 import { bjDailyUsage, bjMeetings, bjParticipants, bjUsers, syncRuns } from '../../db/schema';
 import { ensureOrganization, getOrCreateConnection } from '../../src/connections/store';
 import { DAY_MS } from '../../src/usage/activity';
@@ -37,13 +32,9 @@ export async function seed(db: Db, now: number, orgId = 'local'): Promise<Seed> 
   await ensureOrganization(db, orgId);
   const { id: connectionId } = await getOrCreateConnection(db, orgId, 'bluejeans');
   const ago = (days: number) => now - Math.round(days * DAY_MS);
-  const upkeep = async (dirty: ReturnType<Db['run']>[]) => {
-    const statements = [
-      ...dirty,
-      ...recomputeDirtyStatements(db, connectionId),
-      ...bumpVersionStatements(db, connectionId),
-    ];
-    await db.batch(statements as [ReturnType<Db['run']>, ...ReturnType<Db['run']>[]]);
+  const upkeep = async () => {
+    const [first, ...rest] = bumpVersionStatements(db, connectionId);
+    await db.batch([first as ReturnType<Db['run']>, ...rest]);
   };
   return {
     db,
@@ -59,12 +50,12 @@ export async function seed(db: Db, now: number, orgId = 'local'): Promise<Seed> 
         lastListedAt: now,
         ...u,
       });
-      await upkeep([]);
+      await upkeep();
     },
     async meeting(m) {
       const meetingUuid = m.meetingUuid ?? `m-${++counter}`;
       await db.insert(bjMeetings).values({ connectionId, syncedAt: now, ...m, meetingUuid });
-      await upkeep([dirtyMeetingsStatement(db, connectionId, [meetingUuid])]);
+      await upkeep();
       return meetingUuid;
     },
     async participant(p) {
@@ -75,13 +66,13 @@ export async function seed(db: Db, now: number, orgId = 'local'): Promise<Seed> 
         ...p,
         meetingGuid,
       });
-      await upkeep([dirtyHistoryStatement(db, connectionId, [meetingGuid])]);
+      await upkeep();
     },
     async daily(day, activeUsers, meetings) {
       await db
         .insert(bjDailyUsage)
         .values({ connectionId, day, activeUsers, numMeetings: meetings, syncedAt: now });
-      await upkeep([]);
+      await upkeep();
     },
     async syncRun(startedAt) {
       await db.insert(syncRuns).values({
