@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { listUsage, setInactiveAfterDays } from '../../db/queries/usage';
 import { getOrCreateConnection } from '../connections/store';
 import type { AppEnv } from '../deps';
+import { pooledHtml } from '../lib/html-response';
 import { isHtmx, userError } from '../lib/http-errors';
 import { grants, requireRole } from '../lib/roles';
 import { z } from '../lib/zlite';
@@ -154,7 +155,8 @@ export const usageRoutes = new Hono<AppEnv>()
     if (fragment) {
       const page = await loadPage(c.var.scope.db, scope, params);
       retag(c, scope, page.scope, 'fragment', query);
-      return c.html(
+      return pooledHtml(
+        c,
         <>
           <UsageResults
             rows={page.rows}
@@ -178,7 +180,7 @@ export const usageRoutes = new Hono<AppEnv>()
       canArchive: grants(c.var.role, 'admin'),
       role: c.var.role,
     };
-    return c.html(<UsagePage model={model} />);
+    return pooledHtml(c, <UsagePage model={model} />);
   })
   .get('/usage/users.csv', requireRole('viewer'), queryValidator, async (c) => {
     const d = c.var.deps;
