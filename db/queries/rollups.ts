@@ -8,7 +8,9 @@
  * takes its share away. The sums are linear, so this is exactly what recomputing the key from its raw
  * rows gives, which `rollupFromScratch` states in one query (property tests compare the two). `last_at`
  * is a max: it is looked up again by index only when the row that held it moved on. `source_rows`
- * counts the raw rows behind a key, and the key's row goes when it reaches 0.
+ * counts the raw rows behind a key, and the key's row goes when it reaches 0. Each trigger spells its
+ * arithmetic out: routing every share through one view's INSTEAD OF trigger kept it in one place but
+ * cost 2.4 µs more per raw row (17.0 against 14.6 µs of CPU per participant row, docs/BENCHMARKS.md).
  *
  * Because the triggers run inside the statement that writes the raw rows, the rollup commits or rolls
  * back with them in the page's batch: replays (which change no contributing column and fire nothing),
