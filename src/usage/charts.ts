@@ -8,9 +8,19 @@ export interface ChartPoint {
   value: number | null;
 }
 
+/** dayKey's text per UTC day number (every full page names the same 30 to 90 days). */
+const dayKeys = new Map<number, string>();
+
 /** `YYYY-MM-DD` of a moment, in UTC. */
 export function dayKey(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const day = Math.floor(ms / DAY_MS);
+  const known = dayKeys.get(day);
+  if (known !== undefined) return known;
+  // Throws for a time outside Date's range, as before (nothing is kept then).
+  const key = new Date(ms).toISOString().slice(0, 10);
+  if (dayKeys.size >= 20_000) dayKeys.clear();
+  dayKeys.set(day, key);
+  return key;
 }
 
 /** The `days` calendar days ending today (UTC), oldest first. */
