@@ -55,9 +55,9 @@ export interface RequireRoleOptions {
 export function requireRole(needed: Role, options: RequireRoleOptions = {}): MiddlewareHandler<AppEnv> {
   const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (options.unless?.(c)) return next();
-    const role = c.var.role;
+    const role = c.get('role');
     if (grants(role, needed)) return next();
-    if (isEmbedPath(c.req.path) && !c.var.embedSession) {
+    if (isEmbedPath(c.req.path) && !c.get('embedSession')) {
       throw new HTTPException(401, {
         message:
           'This embedded card has no session: it expired, or the browser blocks cookies in frames. Reload the page.',

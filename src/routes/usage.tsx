@@ -52,7 +52,7 @@ const SettingsForm = z.object({
 
 /** Reclaim checkboxes: for admins who allowed Seatwise to remove users. */
 function canSelect(c: Ctx, scope: UsageScope): boolean {
-  return grants(c.var.role, 'admin') && scope.settings.allowRemoval;
+  return grants(c.get('role'), 'admin') && scope.settings.allowRemoval;
 }
 
 /**
@@ -62,8 +62,8 @@ function canSelect(c: Ctx, scope: UsageScope): boolean {
 function revalidate(c: Ctx, scope: UsageScope, shape: 'page' | 'fragment' | 'csv', query: string) {
   const etag = usageEtag(scope, {
     shape,
-    orgId: c.var.scope.orgId,
-    role: c.var.role,
+    orgId: c.get('scope').orgId,
+    role: c.get('role'),
     canSelect: canSelect(c, scope),
     query,
   });
@@ -97,8 +97,8 @@ function retag(c: Ctx, before: UsageScope, read: UsageScope, shape: 'page' | 'fr
     'ETag',
     usageEtag(read, {
       shape,
-      orgId: c.var.scope.orgId,
-      role: c.var.role,
+      orgId: c.get('scope').orgId,
+      role: c.get('role'),
       canSelect: canSelect(c, read),
       query,
     }),
@@ -113,9 +113,9 @@ async function renderBody(
   extra: { settingsError?: string; notice?: string },
   status: 200 | 422,
 ): Promise<Response> {
-  const d = c.var.deps;
-  const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now());
-  const model = { ...(await loadUsageModel(c.var.scope.db, scope, DEFAULT_PARAMS)), ...extra };
+  const d = c.get('deps');
+  const scope = await usageScope(c.get('scope').db, c.get('scope').orgId, d.clock.now());
+  const model = { ...(await loadUsageModel(c.get('scope').db, scope, DEFAULT_PARAMS)), ...extra };
   c.header('Cache-Control', 'no-store');
   if (isHtmx(c.req)) {
     return c.html(model.summary.total === 0 ? <UsageEmpty /> : <UsageBody model={model} />, status);
@@ -126,10 +126,12 @@ async function renderBody(
 export const usageRoutes = new Hono<AppEnv>()
   // The freshness line and sync banner: polled while a sync runs, never cached (it is live state).
   .get(FRESHNESS_URL, requireRole('viewer'), async (c) => {
-    const d = c.var.deps;
+    const d = c.get('deps');
     const now = d.clock.now();
-    const row = await getOrCreateConnection(c.var.scope.db, c.var.scope.orgId, 'bluejeans');
-    const f = await loadFreshness(c.var.scope.db, row, now, { wasSyncing: c.req.query('was') === 'syncing' });
+    const row = await getOrCreateConnection(c.get('scope').db, c.get('scope').orgId, 'bluejeans');
+    const f = await loadFreshness(c.get('scope').db, row, now, {
+      wasSyncing: c.req.query('was') === 'syncing',
+    });
     // "See usage" reloads the page the banner is on (same origin only), else the users table.
     const current = c.req.header('HX-Current-URL');
     let pageUrl = '/usage/users';
@@ -145,15 +147,15 @@ export const usageRoutes = new Hono<AppEnv>()
     return c.html(<UsageFreshness f={f} pageUrl={pageUrl} />);
   })
   .get('/usage/users', requireRole('viewer'), queryValidator, async (c) => {
-    const d = c.var.deps;
+    const d = c.get('deps');
     const params = resolveParams(c.req.valid('query'));
-    const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now(), whileSyncing(c));
+    const scope = await usageScope(c.get('scope').db, c.get('scope').orgId, d.clock.now(), whileSyncing(c));
     const fragment = wantsFragment(c);
     const query = usageUrl(params);
     const unchanged = revalidate(c, scope, fragment ? 'fragment' : 'page', query);
     if (unchanged) return unchanged;
     if (fragment) {
-      const page = await loadPage(c.var.scope.db, scope, params);
+      const page = await loadPage(c.get('scope').db, scope, params);
       retag(c, scope, page.scope, 'fragment', query);
       return pooledHtml(
         c,
@@ -166,32 +168,32 @@ export const usageRoutes = new Hono<AppEnv>()
             periodDays={scope.thresholdDays}
             recommend={scope.recommend}
             canSelect={canSelect(c, scope)}
-            canArchive={grants(c.var.role, 'admin')}
+            canArchive={grants(c.get('role'), 'admin')}
           />
           <ResultsAnnouncement text={resultsSummary(page.total, params.page, page.rows.length)} oob />
         </>,
       );
     }
-    const loaded = await loadUsageModel(c.var.scope.db, scope, params);
+    const loaded = await loadUsageModel(c.get('scope').db, scope, params);
     if (loaded.scope) retag(c, scope, loaded.scope, 'page', query);
     const model = {
       ...loaded,
       canSelect: canSelect(c, scope),
-      canArchive: grants(c.var.role, 'admin'),
-      role: c.var.role,
+      canArchive: grants(c.get('role'), 'admin'),
+      role: c.get('role'),
     };
     return pooledHtml(c, <UsagePage model={model} />);
   })
   .get('/usage/users.csv', requireRole('viewer'), queryValidator, async (c) => {
-    const d = c.var.deps;
+    const d = c.get('deps');
     const params = resolveParams(c.req.valid('query'));
     // One scope for the whole file, so every page uses the same period and cutoff.
-    const scope = await usageScope(c.var.scope.db, c.var.scope.orgId, d.clock.now(), whileSyncing(c));
+    const scope = await usageScope(c.get('scope').db, c.get('scope').orgId, d.clock.now(), whileSyncing(c));
     const unchanged = revalidate(c, scope, 'csv', usageUrl(params));
     if (unchanged) return unchanged;
     const base = { ...filterOf(scope, params), sort: params.sort, dir: params.dir };
     const body = csvStream(
-      (offset, limit) => listUsage(c.var.scope.db, { ...base, offset, limit }),
+      (offset, limit) => listUsage(c.get('scope').db, { ...base, offset, limit }),
       scope.now,
       undefined,
       scope.recommend,
@@ -221,9 +223,9 @@ export const usageRoutes = new Hono<AppEnv>()
     }),
     async (c) => {
       const { inactiveAfterDays } = c.req.valid('form');
-      const d = c.var.deps;
-      await setInactiveAfterDays(c.var.scope.db, c.var.scope.orgId, inactiveAfterDays);
-      d.logger.info('usage threshold saved', { orgId: c.var.scope.orgId, inactiveAfterDays });
+      const d = c.get('deps');
+      await setInactiveAfterDays(c.get('scope').db, c.get('scope').orgId, inactiveAfterDays);
+      d.logger.info('usage threshold saved', { orgId: c.get('scope').orgId, inactiveAfterDays });
       if (!isHtmx(c.req)) return c.redirect('/usage/users', 303);
       // The body comes back unfiltered, so the address bar should say so too.
       c.header('HX-Replace-Url', '/usage/users');
