@@ -34,8 +34,11 @@ import Database from 'libsql';
 type NativeDatabase = InstanceType<typeof Database>;
 type NativeStatement = ReturnType<NativeDatabase['prepare']>;
 
-/** Distinct statements kept prepared; the app's are a few hundred at most, generated SQL varies little. */
-const CACHE_SIZE = 500;
+/**
+ * Distinct statements kept prepared (about 21 KB each): the usage pages' generated SQL has some 1,500
+ * variants (sort, filters, index), of which a busy organization's views cycle through many.
+ */
+const CACHE_SIZE = 1000;
 
 export interface NodeFileClient extends Client {
   /** Runs a connection pragma on the inner client and on the caching connection. */
