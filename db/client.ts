@@ -28,15 +28,19 @@ export { schema };
 
 /**
  * A read's rows, values by position only (hot reads: no column names, no row objects where the client
- * can skip them, i.e. the Node file client's `executeRows`; any other client's rows read the same by index).
+ * can skip them, i.e. the Node file client's `executeRows`; any other client's rows read the same by
+ * index). `firstOnly`: the caller reads the first row only (the Node client then steps once).
  */
 export async function readRows(
   client: Client,
   sql: string,
   args: InArgs = [],
+  options: { firstOnly?: boolean } = {},
 ): Promise<ArrayLike<unknown>[]> {
   if ('executeRows' in client && typeof client.executeRows === 'function') {
-    return (client.executeRows as (sql: string, args: InArgs) => Promise<unknown[][]>)(sql, args);
+    return (
+      client.executeRows as (sql: string, args: InArgs, o: { firstOnly?: boolean }) => Promise<unknown[][]>
+    )(sql, args, options);
   }
   return (await client.execute({ sql, args })).rows;
 }

@@ -290,7 +290,7 @@ export async function readSummary<K extends string>(
       FROM usage_state WHERE connection_id = ${c}`)
       .getQuery();
     // By position (stateRowOf): the hot read of every usage request builds no row objects.
-    const row = (await readRows(db.$client, query.sql, query.params as InArgs))[0];
+    const row = (await readRows(db.$client, query.sql, query.params as InArgs, { firstOnly: true }))[0];
     const s = row && stateRowOf(row, names.length);
     if (!s) {
       await db.run(sql`INSERT OR IGNORE INTO usage_state (connection_id) VALUES (${c})`);

@@ -541,7 +541,7 @@ export async function usageScopeFacts(
   orgId: string,
   vendor: string,
 ): Promise<UsageScopeFacts | undefined> {
-  const r = (await readRows(db.$client, SCOPE_FACTS_SQL, [orgId, vendor]))[0];
+  const r = (await readRows(db.$client, SCOPE_FACTS_SQL, [orgId, vendor], { firstOnly: true }))[0];
   if (!r || r[6] == null) return undefined;
   const settings = r[7] == null ? null : (JSON.parse(String(r[7])) as SettingsJson);
   const state =

@@ -47,7 +47,7 @@ export interface NodeFileClient extends Client {
    * A read's rows as plain arrays in column order, values converted as `execute` converts them, with no
    * column names and no row objects (hot reads that take values by position: see db/client.ts `readRows`).
    */
-  executeRows(sql: string, args?: InArgs): Promise<unknown[][]>;
+  executeRows(sql: string, args?: InArgs, options?: { firstOnly?: boolean }): Promise<unknown[][]>;
 }
 
 export function wrapFileClient(
@@ -58,7 +58,8 @@ export function wrapFileClient(
   const intMode: IntMode = options.intMode ?? 'number';
   const nativeOptions = { ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
   let db: NativeDatabase = new Database(path, nativeOptions);
-  let cache = new Map<string, NativeStatement>();
+  // Whether each statement reads is asked once (a native call each time otherwise).
+  let cache = new Map<string, { stmt: NativeStatement; reader: boolean }>();
   let closed = false;
   // Connection pragmas set through pragmaConnections, applied again to a reopened connection.
   const pragmas: string[] = [];
@@ -74,23 +75,25 @@ export function wrapFileClient(
     for (const pragma of pragmas) db.prepare(pragma).all();
   };
 
-  const prepared = (sql: string): NativeStatement => {
-    let stmt = cache.get(sql);
-    if (stmt) {
+  const prepared = (sql: string): { stmt: NativeStatement; reader: boolean } => {
+    let entry = cache.get(sql);
+    if (entry) {
       // Most recently used last, so the oldest is evicted first.
       cache.delete(sql);
-      cache.set(sql, stmt);
-      return stmt;
+      cache.set(sql, entry);
+      return entry;
     }
-    stmt = db.prepare(sql);
+    const stmt = db.prepare(sql);
     stmt.safeIntegers(true);
-    if (stmt.reader) stmt.raw(true);
-    cache.set(sql, stmt);
+    const reader = stmt.reader;
+    if (reader) stmt.raw(true);
+    entry = { stmt, reader };
+    cache.set(sql, entry);
     if (cache.size > CACHE_SIZE) {
       const oldest = cache.keys().next().value;
       if (oldest !== undefined) cache.delete(oldest);
     }
-    return stmt;
+    return entry;
   };
 
   const run = (stmtOrSql: InStatement, maybeArgs?: InArgs): ResultSet => {
@@ -105,8 +108,8 @@ export function wrapFileClient(
     }
     const args = toSqlArgs(inArgs, intMode);
     try {
-      const stmt = prepared(sql);
-      if (stmt.reader) {
+      const { stmt, reader } = prepared(sql);
+      if (reader) {
         const cols = stmt.columns();
         const columns = cols.map((c) => c.name);
         const columnTypes = cols.map((c) => c.type ?? '');
@@ -122,15 +125,22 @@ export function wrapFileClient(
     }
   };
 
-  const rowsOf = (sql: string, inArgs: InArgs | undefined): unknown[][] => {
+  const rowsOf = (sql: string, inArgs: InArgs | undefined, firstOnly: boolean): unknown[][] => {
     const args = toSqlArgs(inArgs, intMode);
     try {
-      const stmt = prepared(sql);
-      if (!stmt.reader) {
+      const { stmt, reader } = prepared(sql);
+      if (!reader) {
         stmt.run(args);
         return [];
       }
-      const raw = stmt.all(args) as unknown[][];
+      let raw: unknown[][];
+      if (firstOnly) {
+        // One step, no row iterator (the hot reads are one row each).
+        const first = stmt.get(args) as unknown[] | undefined;
+        raw = first ? [first] : [];
+      } else {
+        raw = stmt.all(args) as unknown[][];
+      }
       for (const r of raw) {
         for (let i = 0; i < r.length; i++) {
           const v = r[i];
@@ -153,9 +163,9 @@ export function wrapFileClient(
       if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
       return run(stmtOrSql as InStatement, args);
     },
-    async executeRows(sql: string, args?: InArgs) {
+    async executeRows(sql: string, args?: InArgs, options?: { firstOnly?: boolean }) {
       if (closed) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
-      return rowsOf(sql, args);
+      return rowsOf(sql, args, options?.firstOnly === true);
     },
     batch: (stmts, mode) => inner.batch(stmts, mode),
     migrate: (stmts) => inner.migrate(stmts),

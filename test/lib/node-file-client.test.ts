@@ -85,6 +85,7 @@ describe('wrapFileClient', () => {
     for (let i = 0; i < 2; i++) {
       const want = (await plain.execute({ sql: q, args: args as never })).rows.map((r) => Array.from(r));
       expect(await fast.executeRows(q, args as never)).toEqual(want);
+      expect(await fast.executeRows(q, args as never, { firstOnly: true })).toEqual(want.slice(0, 1));
       // readRows takes the fast path here and the rows of any other client by index: the same values.
       expect((await readRows(fast, q, args as never)).map((r) => Array.from(r))).toEqual(want);
       expect((await readRows(plain, q, args as never)).map((r) => Array.from(r))).toEqual(want);
@@ -94,7 +95,11 @@ describe('wrapFileClient', () => {
   it('executeRows maps errors like execute and refuses once closed', async () => {
     for (const q of ['SELECT nope FROM t', 'SELEC 1', 'SELECT 9007199254740993 AS big']) {
       expect(await errorOf(fast.executeRows(q))).toEqual(await errorOf(fast.execute(q)));
+      expect(await errorOf(fast.executeRows(q, [], { firstOnly: true }))).toEqual(
+        await errorOf(fast.execute(q)),
+      );
     }
+    expect(await fast.executeRows('SELECT id FROM t WHERE id < 0', [], { firstOnly: true })).toEqual([]);
     const c = wrapFileClient(createClient({ url: `file:${file}` }), file);
     c.close();
     expect((await errorOf(c.executeRows('SELECT 1'))).code).toBe('CLIENT_CLOSED');
